@@ -1,0 +1,215 @@
+package afis
+
+// The one-to-one matcher, in three steps:
+//
+//  1. Edge votes. Every pair of compatible neighbour edges (one from each
+//     template: lengths and both relative angles within tolerance) votes for
+//     the two minutia pairs it implies. Pairs with many votes have similar
+//     neighbourhoods and serve as roots.
+//  2. Crawl. From each of the best roots, pairs spread along compatible
+//     edges, breadth first, each minutia paired at most once. Because every
+//     step only compares neighbouring minutiae, elastic distortion bends the
+//     pairing instead of breaking it, and partial overlap only limits how far
+//     it spreads. Edges that close on an existing pair are counted as support.
+//  3. Score. The best crawl's pairs and supporting edges, weighed by the share
+//     of each template they cover, give the score. Matching a→b and b→a and
+//     keeping the larger makes the score symmetric by construction.
+
+const (
+	lengthTol = 10    // px: edge length tolerance
+	angleTol  = 13    // 256ths of a turn (≈18°): relative-angle tolerance
+	maxRoots  = 6     // roots crawled per direction
+	minVotes  = 2     // votes a root needs
+	noMate    = 0xff  // marks an unpaired minutia
+	scoreUnit = 100.0 // scale of the raw score
+)
+
+// Matcher holds the scratch memory of one-to-one matching so that a
+// comparison does not allocate. A Matcher is not safe for concurrent use;
+// give each goroutine its own.
+type Matcher struct {
+	votes      []uint16
+	amate      [MaxMinutiae]uint8
+	bmate      [MaxMinutiae]uint8
+	queue      []uint16
+	roots      []uint32
+	best       []uint16
+	bestAmate  [MaxMinutiae]uint8
+	bestSupp   int
+	bestPaired int
+}
+
+// NewMatcher returns a Matcher with its scratch memory allocated.
+func NewMatcher() *Matcher {
+	return &Matcher{
+		votes: make([]uint16, MaxMinutiae*MaxMinutiae),
+		queue: make([]uint16, 0, MaxMinutiae),
+		roots: make([]uint32, 0, 64),
+	}
+}
+
+// Score compares two prepared templates. It is symmetric
+// (Score(a, b) == Score(b, a)), deterministic, and 0 when nothing matches;
+// higher means more likely the same finger.
+func (m *Matcher) Score(a, b *Prepared) float64 {
+	return max(m.directed(a, b), m.directed(b, a))
+}
+
+// directed matches a against b with a's edges driving the crawl.
+func (m *Matcher) directed(a, b *Prepared) float64 {
+	na, nb := len(a.x), len(b.x)
+	if na < 3 || nb < 3 {
+		return 0
+	}
+	votes := m.votes[:na*nb]
+	clear(votes)
+	m.vote(a, b, votes, nb)
+	m.pickRoots(votes, nb)
+	bestScore := 0.0
+	for _, r := range m.roots {
+		i, k := uint8(r>>8), uint8(r)
+		if m.bestPaired > 0 && m.bestAmate[i] == k {
+			// The root already belongs to the best pairing found; crawling
+			// from it again would find the same pairing.
+			continue
+		}
+		paired, support := m.crawl(a, b, i, k)
+		s := scoreOf(paired, support, na, nb)
+		if s > bestScore {
+			bestScore = s
+			m.bestPaired = paired
+			m.bestSupp = support
+			m.bestAmate = m.amate
+		}
+	}
+	m.bestPaired = 0
+	return bestScore
+}
+
+// compatible reports whether two edges agree within tolerance, and how far
+// apart they are (0 same, about 2 at the tolerance limit).
+func compatible(e, f edge) (bool, int) {
+	dl := int(e.length) - int(f.length)
+	d1 := int(int8(e.a1 - f.a1))
+	d2 := int(int8(e.a2 - f.a2))
+	if dl > lengthTol || dl < -lengthTol || d1 > angleTol || d1 < -angleTol || d2 > angleTol || d2 < -angleTol {
+		return false, 0
+	}
+	return true, abs(dl)*angleTol + (abs(d1)+abs(d2))*lengthTol
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// vote adds one vote to both minutia pairs implied by each pair of
+// compatible edges, looking b's edges up in a's grid.
+func (m *Matcher) vote(a, b *Prepared, votes []uint16, nb int) {
+	for k := range len(b.x) {
+		for _, f := range b.edges[b.first[k]:b.first[k+1]] {
+			lb := int(f.length) / cellLen
+			ab := int(f.a1) / cellAngle
+			ab2 := ab + 1
+			if int(f.a1)%cellAngle < cellAngle/2 {
+				ab2 = ab - 1
+			}
+			ab2 = (ab2 + cellAngleN) % cellAngleN
+			for l := max(lb-1, 0); l <= min(lb+1, cellLenN-1); l++ {
+				for _, c := range [2]int{l*cellAngleN + ab, l*cellAngleN + ab2} {
+					for _, e := range a.grid[a.cellStart[c]:a.cellStart[c+1]] {
+						if ok, _ := compatible(e.edge, f); ok {
+							votes[int(e.from)*nb+k]++
+							votes[int(e.to)*nb+int(f.to)]++
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// pickRoots keeps the pairs with the most votes, ties to the lower indices.
+func (m *Matcher) pickRoots(votes []uint16, nb int) {
+	m.roots = m.roots[:0]
+	for idx, v := range votes {
+		if v < minVotes {
+			continue
+		}
+		// Pack (votes, index) so that sorting by value orders by votes then
+		// by lower index.
+		key := uint32(v)<<16 | uint32(0xffff-idx)
+		if len(m.roots) < maxRoots {
+			m.roots = append(m.roots, key)
+		} else if key > m.roots[len(m.roots)-1] {
+			m.roots[len(m.roots)-1] = key
+		} else {
+			continue
+		}
+		for j := len(m.roots) - 1; j > 0 && m.roots[j] > m.roots[j-1]; j-- {
+			m.roots[j], m.roots[j-1] = m.roots[j-1], m.roots[j]
+		}
+	}
+	for j, key := range m.roots {
+		idx := 0xffff - int(key&0xffff)
+		m.roots[j] = uint32(idx/nb)<<8 | uint32(idx%nb)
+	}
+}
+
+// crawl spreads a pairing from the root (i, k) and returns the number of
+// pairs and of supporting edges.
+func (m *Matcher) crawl(a, b *Prepared, i0, k0 uint8) (paired, support int) {
+	na, nb := len(a.x), len(b.x)
+	for j := range na {
+		m.amate[j] = noMate
+	}
+	for j := range nb {
+		m.bmate[j] = noMate
+	}
+	m.amate[i0], m.bmate[k0] = k0, i0
+	q := append(m.queue[:0], uint16(i0))
+	paired = 1
+	for h := 0; h < len(q); h++ {
+		i := q[h]
+		k := m.amate[i]
+		ea := a.edges[a.first[i]:a.first[i+1]]
+		eb := b.edges[b.first[k]:b.first[k+1]]
+		for _, e := range ea {
+			bestErr := 1 << 30
+			bestTo := -1
+			for _, f := range eb {
+				if ok, err := compatible(e, f); ok && err < bestErr {
+					bestErr, bestTo = err, int(f.to)
+				}
+			}
+			if bestTo < 0 {
+				continue
+			}
+			j, l := e.to, uint8(bestTo)
+			switch {
+			case m.amate[j] == noMate && m.bmate[l] == noMate:
+				m.amate[j], m.bmate[l] = l, j
+				q = append(q, uint16(j))
+				paired++
+			case m.amate[j] == l:
+				support++
+			}
+		}
+	}
+	m.queue = q
+	return paired, support
+}
+
+// scoreOf turns a pairing's size into a score: the pairs, boosted by the
+// edges that confirm them, and weighed by how much of both templates they
+// cover so that a few chance pairs between large templates stay low.
+func scoreOf(paired, support, na, nb int) float64 {
+	if paired < 3 {
+		return 0
+	}
+	p := float64(paired)
+	cover := p * p / (float64(na) * float64(nb))
+	return scoreUnit * (p + float64(support)/4) * cover / 10
+}

@@ -1,0 +1,168 @@
+package afis
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// Matching works on the directed edges of each minutia's nearest-neighbour
+// graph. An edge is described by its length and by the angles between it and
+// the directions of its two end minutiae, values that rotation and
+// translation leave unchanged.
+
+const (
+	// MaxMinutiae is the number of minutiae a prepared template keeps; the
+	// best-quality ones are kept (the first ones on equal quality).
+	MaxMinutiae = 128
+	// neighbours is the number of nearest neighbours each minutia links to.
+	neighbours = 9
+	// minEdge drops neighbours so close that their edge angles are noise.
+	minEdge = 6
+	// maxEdge drops neighbours so far that distortion breaks the edge.
+	maxEdge = 180
+)
+
+// Angles are stored in 256ths of a turn so that a difference is one uint8
+// subtraction read as int8, and lengths in whole pixels.
+const angleUnits = 256
+
+// edge is a directed edge from one minutia to its neighbour.
+type edge struct {
+	to     uint8
+	length uint8
+	// a1 and a2 are the angle of the edge minus the direction of its first
+	// and of its second minutia.
+	a1, a2 uint8
+}
+
+// cellEdge is an edge filed in the lookup grid, which also needs its origin.
+type cellEdge struct {
+	from uint8
+	edge
+}
+
+// The lookup grid files edges by length (cellLen px) and a1 (cellAngle
+// units): a compatible edge lies in the same cell or a neighbouring one.
+const (
+	cellLen    = lengthTol
+	cellLenN   = maxEdge/cellLen + 1
+	cellAngle  = 32
+	cellAngleN = angleUnits / cellAngle
+	cellCount  = cellLenN * cellAngleN
+)
+
+// Prepared is a template ready for matching: minutiae in matching form and
+// their neighbour edges, computed once at enrolment. It is read-only and safe
+// to share between goroutines.
+type Prepared struct {
+	x, y []float32
+	dir  []uint8
+	kind []uint8
+	// edges[first[i]:first[i+1]] are minutia i's edges, shortest first.
+	edges []edge
+	first []uint16
+	// grid[cellStart[c]:cellStart[c+1]] are the edges in lookup cell c.
+	cellStart []uint16
+	grid      []cellEdge
+	// keys are the distinct quantised edge keys, sorted, for the index's
+	// coarse scan.
+	keys []uint16
+}
+
+// Len returns the number of minutiae the prepared template kept.
+func (p *Prepared) Len() int { return len(p.x) }
+
+func toUnits(a float64) uint8 {
+	return uint8(int(math.Round(normAngle(a)*angleUnits/(2*math.Pi))) % angleUnits)
+}
+
+// Prepare builds the matching form of t.
+func Prepare(t *Template) *Prepared {
+	ms := t.Minutiae
+	if len(ms) > MaxMinutiae {
+		idx := make([]int, len(ms))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(ms[b].Quality, ms[a].Quality) })
+		idx = idx[:MaxMinutiae]
+		slices.Sort(idx)
+		kept := make([]Minutia, len(idx))
+		for i, j := range idx {
+			kept[i] = ms[j]
+		}
+		ms = kept
+	}
+	n := len(ms)
+	p := &Prepared{
+		x: make([]float32, n), y: make([]float32, n), dir: make([]uint8, n),
+		kind: make([]uint8, n), first: make([]uint16, n+1),
+	}
+	dirs := make([]float64, n)
+	for i, m := range ms {
+		p.x[i], p.y[i] = float32(m.X), float32(m.Y)
+		// In the y-down frame a counter-clockwise display angle is negative.
+		dirs[i] = normAngle(-m.Angle)
+		p.dir[i] = toUnits(dirs[i])
+		p.kind[i] = uint8(m.Type)
+	}
+	type cand struct {
+		j int
+		d float64
+	}
+	cands := make([]cand, 0, n)
+	for i := range n {
+		cands = cands[:0]
+		for j := range n {
+			if j == i {
+				continue
+			}
+			d := math.Hypot(ms[j].X-ms[i].X, ms[j].Y-ms[i].Y)
+			if d >= minEdge && d <= maxEdge {
+				cands = append(cands, cand{j, d})
+			}
+		}
+		slices.SortFunc(cands, func(a, b cand) int {
+			return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(a.j, b.j))
+		})
+		if len(cands) > neighbours {
+			cands = cands[:neighbours]
+		}
+		for _, c := range cands {
+			phi := math.Atan2(ms[c.j].Y-ms[i].Y, ms[c.j].X-ms[i].X)
+			p.edges = append(p.edges, edge{
+				to:     uint8(c.j),
+				length: uint8(math.Round(c.d)),
+				a1:     toUnits(phi - dirs[i]),
+				a2:     toUnits(phi - dirs[c.j]),
+			})
+		}
+		p.first[i+1] = uint16(len(p.edges))
+	}
+	p.buildGrid()
+	p.keys = edgeKeys(p)
+	return p
+}
+
+func cellOf(e edge) int { return int(e.length)/cellLen*cellAngleN + int(e.a1)/cellAngle }
+
+// buildGrid files the edges by cell with a counting sort.
+func (p *Prepared) buildGrid() {
+	p.cellStart = make([]uint16, cellCount+1)
+	for _, e := range p.edges {
+		p.cellStart[cellOf(e)+1]++
+	}
+	for c := range cellCount {
+		p.cellStart[c+1] += p.cellStart[c]
+	}
+	p.grid = make([]cellEdge, len(p.edges))
+	fill := slices.Clone(p.cellStart[:cellCount])
+	for i := range len(p.x) {
+		for _, e := range p.edges[p.first[i]:p.first[i+1]] {
+			c := cellOf(e)
+			p.grid[fill[c]] = cellEdge{from: uint8(i), edge: e}
+			fill[c]++
+		}
+	}
+}
