@@ -1,0 +1,372 @@
+package docindex
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"sync/atomic"
+)
+
+// Snapshot format (all integers little endian):
+//
+//	magic "LKDOCIX\n", version uint32, dirBits uint32, n uint64
+//	dir [1<<dirBits + 1]uint32, num [n]uint64, id [n]uint64, cc [n]uint16,
+//	byID [n]uint32, dead [(n+63)/64]uint64
+//	pending count uint64, then num, skel, id uint64 and cc uint16 each
+//	batches count uint64, then id uint64 and country, from, to (uint8 length + bytes) each
+//	long numbers count uint64, then text (uint8 length + bytes) each
+//	CRC-32C (Castagnoli) of everything before, uint32
+//
+// The arrays are written as they are in memory, so reading a snapshot is a
+// copy at disk speed with no sorting and no hashing.
+
+const (
+	snapshotMagic   = "LKDOCIX\n"
+	snapshotVersion = 1
+	maxSnapshotN    = 1 << 32 // positions are uint32
+)
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// ErrCorruptSnapshot is returned (wrapped) by [Index.ReadFrom] when a
+// snapshot fails its checksum or its structure checks.
+var ErrCorruptSnapshot = errors.New("corrupt index snapshot")
+
+type snapWriter struct {
+	w   *bufio.Writer
+	crc hash.Hash32
+	n   int64
+	buf [8]byte
+	err error
+}
+
+func (s *snapWriter) write(p []byte) {
+	if s.err != nil {
+		return
+	}
+	s.crc.Write(p)
+	m, err := s.w.Write(p)
+	s.n += int64(m)
+	s.err = err
+}
+
+func (s *snapWriter) u64(v uint64) { binary.LittleEndian.PutUint64(s.buf[:], v); s.write(s.buf[:8]) }
+func (s *snapWriter) u32(v uint32) { binary.LittleEndian.PutUint32(s.buf[:], v); s.write(s.buf[:4]) }
+func (s *snapWriter) u16(v uint16) { binary.LittleEndian.PutUint16(s.buf[:], v); s.write(s.buf[:2]) }
+
+func (s *snapWriter) str(v string) {
+	s.write([]byte{byte(len(v))})
+	s.write([]byte(v))
+}
+
+// writeArray encodes a whole array through one reused chunk buffer.
+func writeArray[T uint16 | uint32 | uint64](s *snapWriter, a []T) {
+	var zero T
+	size := int(binarySize(zero))
+	chunk := make([]byte, 0, 1<<16)
+	for len(a) > 0 && s.err == nil {
+		m := min(len(a), cap(chunk)/size)
+		chunk = chunk[:m*size]
+		for i, v := range a[:m] {
+			switch size {
+			case 2:
+				binary.LittleEndian.PutUint16(chunk[2*i:], uint16(v))
+			case 4:
+				binary.LittleEndian.PutUint32(chunk[4*i:], uint32(v))
+			default:
+				binary.LittleEndian.PutUint64(chunk[8*i:], uint64(v))
+			}
+		}
+		s.write(chunk)
+		a = a[m:]
+	}
+}
+
+func binarySize[T uint16 | uint32 | uint64](v T) uintptr {
+	switch any(v).(type) {
+	case uint16:
+		return 2
+	case uint32:
+		return 4
+	}
+	return 8
+}
+
+// WriteTo writes a snapshot of the index to w (see [Index.ReadFrom]). Writes
+// to the index wait until it is done; checks do not.
+func (x *Index) WriteTo(w io.Writer) (int64, error) {
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	st := x.st.Load()
+	seg := st.seg
+	s := &snapWriter{w: bufio.NewWriterSize(w, 1<<20), crc: crc32.New(crcTable)}
+	s.write([]byte(snapshotMagic))
+	s.u32(snapshotVersion)
+	s.u32(uint32(seg.dirBits))
+	s.u64(uint64(seg.len()))
+	writeArray(s, seg.dir)
+	writeArray(s, seg.num)
+	writeArray(s, seg.id)
+	writeArray(s, seg.cc)
+	writeArray(s, seg.byID)
+	for i := range seg.dead {
+		s.u64(seg.dead[i].Load())
+	}
+	pend := st.delta.entries()
+	s.u64(uint64(len(pend)))
+	for _, e := range pend {
+		s.u64(e.num)
+		s.u64(e.skel)
+		s.u64(e.id)
+		s.u16(e.cc)
+	}
+	s.u64(uint64(len(x.rByID)))
+	for id, loc := range x.rByID {
+		s.u64(id)
+		s.str(countryName(loc.rec.cc))
+		s.str(loc.from)
+		s.str(loc.to)
+	}
+	x.longMu.RLock()
+	s.u64(uint64(len(x.longs)))
+	for _, v := range x.longs {
+		s.str(v)
+	}
+	x.longMu.RUnlock()
+	if s.err == nil {
+		binary.LittleEndian.PutUint32(s.buf[:], s.crc.Sum32())
+		m, err := s.w.Write(s.buf[:4])
+		s.n += int64(m)
+		s.err = err
+	}
+	if s.err == nil {
+		s.err = s.w.Flush()
+	}
+	if s.err != nil {
+		return s.n, fmt.Errorf("write index snapshot: %w", s.err)
+	}
+	return s.n, nil
+}
+
+type snapReader struct {
+	r   *bufio.Reader
+	crc hash.Hash32
+	n   int64
+	buf [8]byte
+	err error
+}
+
+func (s *snapReader) read(p []byte) {
+	if s.err != nil {
+		clear(p)
+		return
+	}
+	m, err := io.ReadFull(s.r, p)
+	s.n += int64(m)
+	if err != nil {
+		s.err = fmt.Errorf("%w: truncated after %d bytes", ErrCorruptSnapshot, s.n)
+		clear(p)
+		return
+	}
+	s.crc.Write(p)
+}
+
+func (s *snapReader) u64() uint64 { s.read(s.buf[:8]); return binary.LittleEndian.Uint64(s.buf[:]) }
+func (s *snapReader) u32() uint32 { s.read(s.buf[:4]); return binary.LittleEndian.Uint32(s.buf[:]) }
+func (s *snapReader) u16() uint16 { s.read(s.buf[:2]); return binary.LittleEndian.Uint16(s.buf[:]) }
+
+func (s *snapReader) str() string {
+	s.read(s.buf[:1])
+	b := make([]byte, s.buf[0])
+	s.read(b)
+	return string(b)
+}
+
+// readArray decodes n values, growing the array as data arrives so that a
+// forged count cannot make it allocate more than the input holds.
+func readArray[T uint16 | uint32 | uint64](s *snapReader, n uint64) []T {
+	var zero T
+	size := int(binarySize(zero))
+	const step = 1 << 20
+	a := make([]T, 0, min(n, step))
+	chunk := make([]byte, 1<<16)
+	for uint64(len(a)) < n && s.err == nil {
+		m := int(min(n-uint64(len(a)), uint64(len(chunk)/size)))
+		c := chunk[:m*size]
+		s.read(c)
+		for i := 0; i < m; i++ {
+			switch size {
+			case 2:
+				a = append(a, T(binary.LittleEndian.Uint16(c[2*i:])))
+			case 4:
+				a = append(a, T(binary.LittleEndian.Uint32(c[4*i:])))
+			default:
+				a = append(a, T(binary.LittleEndian.Uint64(c[8*i:])))
+			}
+		}
+	}
+	return a
+}
+
+// ReadFrom replaces the contents of x with a snapshot written by
+// [Index.WriteTo]. It refuses (with an error wrapping [ErrCorruptSnapshot])
+// a snapshot of another version, a truncated one, one whose checksum does
+// not match and one whose structure is inconsistent, leaving x unchanged.
+// It works on a zero Index.
+func (x *Index) ReadFrom(r io.Reader) (int64, error) {
+	s := &snapReader{r: bufio.NewReaderSize(r, 1<<20), crc: crc32.New(crcTable)}
+	y, err := readSnapshot(s)
+	if err != nil {
+		return s.n, err
+	}
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	x.dByID, x.rByID, x.compactMin = y.dByID, y.rByID, y.compactMin
+	x.longMu.Lock()
+	x.longs = y.longs
+	x.longMu.Unlock()
+	x.st.Store(y.st.Load())
+	return s.n, nil
+}
+
+func corrupt(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrCorruptSnapshot}, args...)...)
+}
+
+func readSnapshot(s *snapReader) (*Index, error) {
+	var magic [len(snapshotMagic)]byte
+	s.read(magic[:])
+	if s.err != nil {
+		return nil, s.err
+	}
+	if string(magic[:]) != snapshotMagic {
+		return nil, corrupt("not an index snapshot (magic %q)", magic[:])
+	}
+	if v := s.u32(); v != snapshotVersion {
+		return nil, corrupt("snapshot version %d, want %d", v, snapshotVersion)
+	}
+	dirBits, n := uint(s.u32()), s.u64()
+	if s.err != nil {
+		return nil, s.err
+	}
+	if n >= maxSnapshotN || dirBits != dirBitsFor(int(n)) {
+		return nil, corrupt("record count %d with %d directory bits", n, dirBits)
+	}
+	seg := &segment{dirBits: dirBits}
+	seg.dir = readArray[uint32](s, 1<<dirBits+1)
+	seg.num = readArray[uint64](s, n)
+	seg.id = readArray[uint64](s, n)
+	seg.cc = readArray[uint16](s, n)
+	seg.byID = readArray[uint32](s, n)
+	dead := readArray[uint64](s, (n+63)/64)
+	pn := s.u64()
+	var pend []entry
+	for i := uint64(0); i < pn && s.err == nil; i++ {
+		pend = append(pend, entry{num: s.u64(), skel: s.u64(), id: s.u64(), cc: s.u16()})
+	}
+	type rawRange struct {
+		id                uint64
+		country, from, to string
+	}
+	rn := s.u64()
+	var ranges []rawRange
+	for i := uint64(0); i < rn && s.err == nil; i++ {
+		ranges = append(ranges, rawRange{id: s.u64(), country: s.str(), from: s.str(), to: s.str()})
+	}
+	ln := s.u64()
+	var longs []string
+	for i := uint64(0); i < ln && s.err == nil; i++ {
+		longs = append(longs, s.str())
+	}
+	if s.err != nil {
+		return nil, s.err
+	}
+	sum := s.crc.Sum32()
+	var tail [4]byte
+	if _, err := io.ReadFull(s.r, tail[:]); err != nil {
+		return nil, corrupt("missing checksum")
+	}
+	s.n += 4
+	if got := binary.LittleEndian.Uint32(tail[:]); got != sum {
+		return nil, corrupt("checksum %08x, computed %08x", got, sum)
+	}
+
+	// The checksum catches accidents; these checks keep a forged snapshot
+	// from making lookups index out of range.
+	if seg.dir[0] != 0 || uint64(seg.dir[len(seg.dir)-1]) != n {
+		return nil, corrupt("directory does not span %d records", n)
+	}
+	for b := 1; b < len(seg.dir); b++ {
+		if seg.dir[b] < seg.dir[b-1] {
+			return nil, corrupt("directory decreases at bucket %d", b)
+		}
+	}
+	seen := make([]uint64, (n+63)/64)
+	for i, p := range seg.byID {
+		if uint64(p) >= n || seen[p>>6]&(1<<(p&63)) != 0 {
+			return nil, corrupt("id order is not a permutation")
+		}
+		seen[p>>6] |= 1 << (p & 63)
+		if i > 0 && seg.id[p] <= seg.id[seg.byID[i-1]] {
+			return nil, corrupt("ids out of order or repeated at %d", i)
+		}
+	}
+	seen = nil
+	for _, c := range seg.cc {
+		if !validCountry(c) {
+			return nil, corrupt("country code %d", c)
+		}
+	}
+	seg.dead = make([]atomic.Uint64, len(dead))
+	for i, w := range dead {
+		seg.dead[i].Store(w)
+		for ; w != 0; w &= w - 1 {
+			seg.ndead++
+		}
+	}
+	if n > 0 {
+		seg.maxID = seg.id[seg.byID[n-1]]
+	}
+
+	x := newIndex()
+	for _, v := range longs {
+		k, err := numberKeys(v)
+		if err != nil || !k.long {
+			return nil, corrupt("long number %q", v)
+		}
+		x.longs[k.num] = v
+	}
+	st := &state{seg: seg, delta: newDelta(len(pend)), ranges: newRangeSet()}
+	x.st.Store(st)
+	for _, e := range pend {
+		if e.num == 0 || e.skel == 0 || !validCountry(e.cc) {
+			return nil, corrupt("pending record %d", e.id)
+		}
+		if _, dup := x.dByID[e.id]; dup {
+			return nil, corrupt("pending record %d repeated", e.id)
+		}
+		x.dByID[e.id] = st.delta.insert(e)
+	}
+	locs := make([]rangeLoc, 0, len(ranges))
+	for _, rr := range ranges {
+		cc, err := countryCode(rr.country)
+		if err != nil {
+			return nil, corrupt("batch %d: %v", rr.id, err)
+		}
+		k, lo, hi, err := parseRange(rr.from, rr.to)
+		if err != nil {
+			return nil, corrupt("batch %d: %v", rr.id, err)
+		}
+		locs = append(locs, rangeLoc{key: k, rec: rangeRec{id: rr.id, lo: lo, hi: hi, cc: cc}, from: rr.from, to: rr.to})
+	}
+	rs, err := x.loadRanges(locs, &segment{})
+	if err != nil {
+		return nil, corrupt("%v", err)
+	}
+	st.ranges = rs
+	return x, nil
+}
