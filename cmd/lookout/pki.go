@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/lookout-network/lookout/pki"
+)
+
+func init() {
+	register(command{name: "pki", summary: "the hub's certificate authority: pki init|issue --data DIR", run: runPKI})
+}
+
+func runPKI(ctx context.Context, env *Env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(env.Stderr, "usage: lookout pki init --data DIR | lookout pki issue --data DIR --agency ID --out PREFIX")
+		return 2
+	}
+	fs := flag.NewFlagSet("pki "+args[0], flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	data := fs.String("data", "", "data directory")
+	agency := fs.String("agency", "", "agency the certificate names (issue)")
+	out := fs.String("out", "", "writes PREFIX.crt and PREFIX.key (issue)")
+	days := fs.Int("days", 365, "validity in days (issue)")
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *data == "" {
+		fmt.Fprintln(env.Stderr, "lookout pki: --data is required")
+		return 2
+	}
+	switch args[0] {
+	case "init":
+		if _, err := pki.Init(*data); err != nil {
+			fmt.Fprintln(env.Stderr, "lookout pki init:", err)
+			return 1
+		}
+		_, cert, _ := pki.Paths(*data)
+		json.NewEncoder(env.Stdout).Encode(map[string]string{"ca_cert": cert})
+	case "issue":
+		if *agency == "" || *out == "" {
+			fmt.Fprintln(env.Stderr, "usage: lookout pki issue --data DIR --agency ID --out PREFIX")
+			return 2
+		}
+		ca, err := pki.Load(*data)
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "lookout pki issue:", err)
+			return 1
+		}
+		certPEM, keyPEM, err := ca.ClientCertificate(*agency, time.Duration(*days)*24*time.Hour)
+		if err == nil {
+			err = os.WriteFile(*out+".key", keyPEM, 0o600)
+		}
+		if err == nil {
+			err = os.WriteFile(*out+".crt", certPEM, 0o644)
+		}
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "lookout pki issue:", err)
+			return 1
+		}
+		json.NewEncoder(env.Stdout).Encode(map[string]string{"cert": *out + ".crt", "key": *out + ".key"})
+	default:
+		fmt.Fprintf(env.Stderr, "lookout pki: unknown subcommand %q\n", args[0])
+		return 2
+	}
+	return 0
+}

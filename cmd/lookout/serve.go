@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/lookout-network/lookout/docindex"
+	lhttp "github.com/lookout-network/lookout/http"
+	"github.com/lookout-network/lookout/hub"
+	"github.com/lookout-network/lookout/pki"
+	"github.com/lookout-network/lookout/sqlite"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+func init() {
+	register(command{name: "serve", summary: "run the hub: lookout serve --data DIR --listen ADDR [--plaintext]", run: runServe})
+}
+
+// Main is the hub server, shaped so that tests can run the real thing on
+// port 0 with a temporary data directory: ParseFlags, Run, Close.
+type Main struct {
+	DataDir   string
+	Listen    string
+	Postgres  string
+	Plaintext bool
+	Log       *slog.Logger
+
+	store    *sqlite.DB
+	hub      *hub.Hub
+	server   *http.Server
+	listener net.Listener
+	// URL is the base URL the server answers on, set by Run.
+	URL string
+	// CACert is the path of the CA certificate clients trust, when TLS.
+	CACert string
+}
+
+// ParseFlags reads the serve flags.
+func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&m.DataDir, "data", "", "data directory (created by lookout init)")
+	fs.StringVar(&m.Listen, "listen", "127.0.0.1:8443", "address to listen on")
+	fs.StringVar(&m.Postgres, "postgres", "", "PostgreSQL URL of the store (instead of the embedded one)")
+	fs.BoolVar(&m.Plaintext, "plaintext", false, "serve without TLS (refused unless the address is a loopback address)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if m.DataDir == "" {
+		return errors.New("--data is required")
+	}
+	return nil
+}
+
+// Run opens the store, loads the indexes and starts serving; it returns once
+// the server is listening.
+func (m *Main) Run(ctx context.Context) error {
+	if m.Log == nil {
+		m.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	if m.Postgres != "" {
+		return errors.New("the PostgreSQL store is not in this release yet: serve the embedded store (omit --postgres)")
+	}
+	host, _, err := net.SplitHostPort(m.Listen)
+	if err != nil {
+		return fmt.Errorf("--listen %q: %w", m.Listen, err)
+	}
+	if m.Plaintext && !isLoopback(host) {
+		return fmt.Errorf("--plaintext is refused on %s: plaintext is allowed only on a loopback address", m.Listen)
+	}
+	var tlsConfig *tls.Config
+	if !m.Plaintext {
+		ca, err := pki.Load(m.DataDir)
+		if err != nil {
+			return fmt.Errorf("TLS: %w (or serve --plaintext on a loopback address)", err)
+		}
+		cert, err := ca.ServerCertificate(host)
+		if err != nil {
+			return fmt.Errorf("server certificate: %w", err)
+		}
+		tlsConfig = &tls.Config{
+			MinVersion:   tls.VersionTLS13,
+			Certificates: []tls.Certificate{cert},
+			ClientAuth:   tls.VerifyClientCertIfGiven,
+			ClientCAs:    ca.Pool(),
+		}
+		_, m.CACert, _ = pki.Paths(m.DataDir)
+	}
+
+	path := filepath.Join(m.DataDir, "lookout.db")
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("no store at %s: run lookout init --data %s first", path, m.DataDir)
+	}
+	if m.store, err = sqlite.Open(ctx, path); err != nil {
+		return err
+	}
+	start := time.Now()
+	idx := hub.NewDocumentIndex(docindex.New())
+	if err := hub.LoadDocumentIndex(ctx, m.store, idx); err != nil {
+		return fmt.Errorf("load document index: %w", err)
+	}
+	m.Log.Info("document index loaded", "records", idx.Len(), "seconds", time.Since(start).Seconds())
+	m.hub = hub.New(m.store, idx, m.Log)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	handler := lhttp.NewServer(m.hub, m.Log, reg)
+	m.server = &http.Server{
+		Handler:           handler,
+		TLSConfig:         tlsConfig,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
+	}
+	if m.listener, err = net.Listen("tcp", m.Listen); err != nil {
+		return err
+	}
+	scheme := "https"
+	if tlsConfig == nil {
+		scheme = "http"
+	} else {
+		m.listener = tls.NewListener(m.listener, tlsConfig)
+	}
+	addr := m.listener.Addr().(*net.TCPAddr)
+	urlHost := host
+	if urlHost == "" || net.ParseIP(urlHost) != nil && net.ParseIP(urlHost).IsUnspecified() {
+		urlHost = "localhost"
+	}
+	m.URL = fmt.Sprintf("%s://%s", scheme, net.JoinHostPort(urlHost, fmt.Sprint(addr.Port)))
+	go func() {
+		if err := m.server.Serve(m.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Log.Error("serve", "err", err)
+		}
+	}()
+	m.Log.Info("serving", "url", m.URL, "tls", tlsConfig != nil)
+	return nil
+}
+
+// Close stops taking requests, lets those in flight finish (their searches
+// are logged before they answer), and closes the store: no acknowledged
+// write is lost.
+func (m *Main) Close() error {
+	var errs []error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		errs = append(errs, m.server.Shutdown(ctx))
+		cancel()
+	}
+	if m.hub != nil {
+		errs = append(errs, m.hub.Close())
+	}
+	if m.store != nil {
+		errs = append(errs, m.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func runServe(ctx context.Context, env *Env, args []string) int {
+	m := &Main{Log: slog.New(slog.NewJSONHandler(env.Stderr, nil))}
+	if err := m.ParseFlags(args, env.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(env.Stderr, "lookout serve:", err)
+		return 2
+	}
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintln(env.Stderr, "lookout serve:", err)
+		m.Close()
+		return 1
+	}
+	<-ctx.Done()
+	m.Log.Info("shutting down")
+	if err := m.Close(); err != nil {
+		fmt.Fprintln(env.Stderr, "lookout serve: shutdown:", err)
+		return 1
+	}
+	return 0
+}

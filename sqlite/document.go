@@ -1,0 +1,221 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lookout-network/lookout"
+)
+
+const documentColumns = `id, number, number_to, issuing_country, owner_country, type, status, event_date, restriction, remarks, review_date, created_by, created_at, updated_at, version`
+
+// InsertDocuments stores docs; a duplicate is refused with ECONFLICT in errs.
+func (db *DB) InsertDocuments(ctx context.Context, docs []*lookout.Document, audit func(*lookout.Document) *lookout.AuditEntry) ([]error, error) {
+	errs := make([]error, len(docs))
+	err := db.write(ctx, func(tx *sql.Tx, now time.Time) error {
+		clear(errs)
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO documents (number, number_to, issuing_country, owner_country, type, status, event_date, restriction, remarks, review_date, created_by, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT DO NOTHING RETURNING id`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		change, err := tx.PrepareContext(ctx, `INSERT INTO changes (database, record_id, op, time) VALUES ('documents', ?, 'put', ?)`)
+		if err != nil {
+			return err
+		}
+		defer change.Close()
+		nowText := now.Format(timeFormat)
+		var entries []*lookout.AuditEntry
+		for i, d := range docs {
+			restriction, err := encodeRestriction(d.Restriction)
+			if err != nil {
+				return err
+			}
+			d.CreatedAt, d.UpdatedAt, d.Version = now, now, 1
+			err = stmt.QueryRowContext(ctx, d.Number, d.NumberTo, d.IssuingCountry, d.OwnerCountry, d.Type, d.Status, d.EventDate, restriction, d.Remarks, d.ReviewDate, d.CreatedBy, nowText, nowText).Scan(&d.ID)
+			if errors.Is(err, sql.ErrNoRows) {
+				errs[i] = lookout.Errorf(lookout.ECONFLICT, "%s %s of %s is recorded already", d.Type, d.Number, d.IssuingCountry)
+				continue
+			} else if err != nil {
+				return fmt.Errorf("insert document %s: %w", d.Number, err)
+			}
+			if _, err := change.ExecContext(ctx, d.ID, nowText); err != nil {
+				return err
+			}
+			if e := audit(d); e != nil {
+				entries = append(entries, e)
+			}
+		}
+		return db.appendAudit(ctx, tx, now, entries...)
+	})
+	if err != nil {
+		for _, d := range docs {
+			d.ID = 0
+		}
+		return nil, err
+	}
+	return errs, nil
+}
+
+// Document returns a document by ID.
+func (db *DB) Document(ctx context.Context, id int64) (*lookout.Document, error) {
+	d, err := scanDocument(db.r.QueryRowContext(ctx, `SELECT `+documentColumns+` FROM documents WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, lookout.Errorf(lookout.ENOTFOUND, "document %d not found", id)
+	}
+	return d, err
+}
+
+// DocumentsByID returns the documents of ids that exist.
+func (db *DB) DocumentsByID(ctx context.Context, ids []int64) ([]*lookout.Document, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+documentColumns+` FROM documents WHERE id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collectDocuments(rows)
+}
+
+// Documents lists documents in ID order.
+func (db *DB) Documents(ctx context.Context, f lookout.DocumentFilter) ([]*lookout.Document, error) {
+	q := `SELECT ` + documentColumns + ` FROM documents WHERE id > ?`
+	args := []any{f.After}
+	if f.OwnerCountry != "" {
+		q += ` AND owner_country = ?`
+		args = append(args, f.OwnerCountry)
+	}
+	if f.Number != "" {
+		q += ` AND number = ?`
+		args = append(args, f.Number)
+	}
+	if f.Status != "" {
+		q += ` AND status = ?`
+		args = append(args, f.Status)
+	}
+	q += ` ORDER BY id LIMIT ?`
+	args = append(args, limit(f.Limit, 100, 1000))
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collectDocuments(rows)
+}
+
+// UpdateDocument stores d if nobody changed it since version d.Version-1.
+func (db *DB) UpdateDocument(ctx context.Context, d *lookout.Document, audit *lookout.AuditEntry) error {
+	restriction, err := encodeRestriction(d.Restriction)
+	if err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx *sql.Tx, now time.Time) error {
+		d.UpdatedAt = now
+		res, err := tx.ExecContext(ctx, `UPDATE documents SET number_to = ?, type = ?, status = ?, event_date = ?, restriction = ?, remarks = ?, review_date = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?`,
+			d.NumberTo, d.Type, d.Status, d.EventDate, restriction, d.Remarks, d.ReviewDate, now.Format(timeFormat), d.Version, d.ID, d.Version-1)
+		if isUnique(err) {
+			return lookout.Errorf(lookout.ECONFLICT, "%s %s of %s is recorded already", d.Type, d.Number, d.IssuingCountry)
+		} else if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return lookout.Errorf(lookout.ECONFLICT, "document %d was changed or deleted meanwhile; read it again", d.ID)
+		}
+		if err := addChange(ctx, tx, now, lookout.DatabaseDocuments, d.ID, "put"); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, now, audit)
+	})
+}
+
+// DeleteDocument deletes a document.
+func (db *DB) DeleteDocument(ctx context.Context, id int64, audit *lookout.AuditEntry) error {
+	return db.write(ctx, func(tx *sql.Tx, now time.Time) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return lookout.Errorf(lookout.ENOTFOUND, "document %d not found", id)
+		}
+		if err := addChange(ctx, tx, now, lookout.DatabaseDocuments, id, "delete"); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, now, audit)
+	})
+}
+
+// ScanDocuments calls fn for every document in ID order.
+func (db *DB) ScanDocuments(ctx context.Context, fn func(id int64, country, number, numberTo string) error) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, issuing_country, number, number_to FROM documents ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var (
+		id                        int64
+		country, number, numberTo string
+	)
+	for rows.Next() {
+		if err := rows.Scan(&id, &country, &number, &numberTo); err != nil {
+			return err
+		}
+		if err := fn(id, country, number, numberTo); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func collectDocuments(rows *sql.Rows) ([]*lookout.Document, error) {
+	defer rows.Close()
+	var out []*lookout.Document
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func scanDocument(s scanner) (*lookout.Document, error) {
+	var d lookout.Document
+	var restriction, created, updated string
+	if err := s.Scan(&d.ID, &d.Number, &d.NumberTo, &d.IssuingCountry, &d.OwnerCountry, &d.Type, &d.Status, &d.EventDate, &restriction, &d.Remarks, &d.ReviewDate, &d.CreatedBy, &created, &updated, &d.Version); err != nil {
+		return nil, err
+	}
+	if restriction != "" {
+		d.Restriction = new(lookout.Restriction)
+		if err := json.Unmarshal([]byte(restriction), d.Restriction); err != nil {
+			return nil, fmt.Errorf("document %d restriction: %w", d.ID, err)
+		}
+	}
+	var err error
+	if d.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if d.UpdatedAt, err = parseTime(updated); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+func encodeRestriction(r *lookout.Restriction) (string, error) {
+	if r == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(r)
+	return string(b), err
+}

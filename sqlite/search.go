@@ -1,0 +1,221 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/lookout-network/lookout"
+)
+
+const hitColumns = `id, database, search_id, match_kind, status, record_id, searching_agency, searching_country, owner_country, urgent, query, summary, created_at, updated_at`
+
+const auditColumns = `seq, time, agency_id, country, action, database, object, query, outcome, detail, prev_hash, hash`
+
+// RecordSearches commits a group of searches: their audit entries, their hits
+// and their counts, in one transaction and so one disk flush.
+func (db *DB) RecordSearches(ctx context.Context, searches []*lookout.Search) error {
+	type statKey struct{ day, database, country, agency string }
+	return db.write(ctx, func(tx *sql.Tx, now time.Time) error {
+		counts := map[statKey][2]int64{}
+		var entries []*lookout.AuditEntry
+		var hitStmt *sql.Stmt
+		for _, s := range searches {
+			e := s.Audit
+			if e.Time.IsZero() {
+				e.Time = now
+			}
+			entries = append(entries, e)
+			k := statKey{e.Time.UTC().Format(lookout.DateLayout), e.Database, e.Country, e.AgencyID}
+			c := counts[k]
+			c[0]++
+			c[1] += int64(len(s.Hits))
+			counts[k] = c
+			for _, h := range s.Hits {
+				if hitStmt == nil {
+					var err error
+					hitStmt, err = tx.PrepareContext(ctx, `INSERT INTO hits (database, search_id, match_kind, status, record_id, searching_agency, searching_country, owner_country, urgent, query, summary, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+					if err != nil {
+						return err
+					}
+					defer hitStmt.Close()
+				}
+				h.CreatedAt, h.UpdatedAt = now, now
+				if err := hitStmt.QueryRowContext(ctx, h.Database, h.SearchID, h.Match, h.Status, h.RecordID, h.SearchingAgency, h.SearchingCountry, h.OwnerCountry, h.Urgent, h.Query, h.Summary, now.Format(timeFormat), now.Format(timeFormat)).Scan(&h.ID); err != nil {
+					return err
+				}
+			}
+		}
+		for k, c := range counts {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO stats_daily (day, database, country, agency_id, checks, hits) VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT (day, database, country, agency_id) DO UPDATE SET checks = stats_daily.checks + excluded.checks, hits = stats_daily.hits + excluded.hits`,
+				k.day, k.database, k.country, k.agency, c[0], c[1]); err != nil {
+				return err
+			}
+		}
+		return db.appendAudit(ctx, tx, now, entries...)
+	})
+}
+
+// Hit returns a hit by ID.
+func (db *DB) Hit(ctx context.Context, id int64) (*lookout.Hit, error) {
+	h, err := scanHit(db.r.QueryRowContext(ctx, `SELECT `+hitColumns+` FROM hits WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, lookout.Errorf(lookout.ENOTFOUND, "hit %d not found", id)
+	}
+	return h, err
+}
+
+// Hits lists hits in ID order.
+func (db *DB) Hits(ctx context.Context, f lookout.HitFilter) ([]*lookout.Hit, error) {
+	q := `SELECT ` + hitColumns + ` FROM hits WHERE id > ?`
+	args := []any{f.After}
+	if f.Country != "" {
+		q += ` AND (searching_country = ? OR owner_country = ?)`
+		args = append(args, f.Country, f.Country)
+	}
+	if f.Status != "" {
+		q += ` AND status = ?`
+		args = append(args, f.Status)
+	}
+	if f.Database != "" {
+		q += ` AND database = ?`
+		args = append(args, f.Database)
+	}
+	q += ` ORDER BY id LIMIT ?`
+	args = append(args, limit(f.Limit, 100, 1000))
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*lookout.Hit
+	for rows.Next() {
+		h, err := scanHit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+func scanHit(s scanner) (*lookout.Hit, error) {
+	var h lookout.Hit
+	var created, updated string
+	if err := s.Scan(&h.ID, &h.Database, &h.SearchID, &h.Match, &h.Status, &h.RecordID, &h.SearchingAgency, &h.SearchingCountry, &h.OwnerCountry, &h.Urgent, &h.Query, &h.Summary, &created, &updated); err != nil {
+		return nil, err
+	}
+	var err error
+	if h.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	h.UpdatedAt, err = parseTime(updated)
+	return &h, err
+}
+
+// AuditEntries lists entries in sequence order.
+func (db *DB) AuditEntries(ctx context.Context, f lookout.AuditFilter) ([]*lookout.AuditEntry, error) {
+	q := `SELECT ` + auditColumns + ` FROM audit WHERE seq > ?`
+	args := []any{f.AfterSeq}
+	for _, c := range []struct{ col, v string }{{"agency_id", f.AgencyID}, {"country", f.Country}, {"action", f.Action}} {
+		if c.v != "" {
+			q += ` AND ` + c.col + ` = ?`
+			args = append(args, c.v)
+		}
+	}
+	q += ` ORDER BY seq LIMIT ?`
+	args = append(args, limit(f.Limit, 100, 1000))
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*lookout.AuditEntry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ScanAudit calls fn for every entry in sequence order.
+func (db *DB) ScanAudit(ctx context.Context, fn func(*lookout.AuditEntry) error) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit ORDER BY seq`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func scanAudit(s scanner) (*lookout.AuditEntry, error) {
+	var e lookout.AuditEntry
+	var t string
+	if err := s.Scan(&e.Seq, &t, &e.AgencyID, &e.Country, &e.Action, &e.Database, &e.Object, &e.Query, &e.Outcome, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+		return nil, err
+	}
+	var err error
+	e.Time, err = parseTime(t)
+	return &e, err
+}
+
+// Stats returns the rolled-up counters per day and database.
+func (db *DB) Stats(ctx context.Context, f lookout.StatsFilter) ([]lookout.StatsRow, error) {
+	q := `SELECT day, database, country, SUM(checks), SUM(hits) FROM stats_daily WHERE day >= ? AND day <= ?`
+	args := []any{f.From, f.To}
+	if f.Country != "" {
+		q += ` AND country = ?`
+		args = append(args, f.Country)
+	}
+	q += ` GROUP BY day, database, country ORDER BY day, database, country`
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []lookout.StatsRow{}
+	for rows.Next() {
+		var r lookout.StatsRow
+		if err := rows.Scan(&r.Day, &r.Database, &r.Country, &r.Checks, &r.Hits); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Changes returns the change feed after seq.
+func (db *DB) Changes(ctx context.Context, since int64, n int) ([]lookout.Change, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT seq, database, record_id, op, time FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`, since, limit(n, 1000, 10000))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []lookout.Change{}
+	for rows.Next() {
+		var c lookout.Change
+		var t string
+		if err := rows.Scan(&c.Seq, &c.Database, &c.RecordID, &c.Op, &t); err != nil {
+			return nil, err
+		}
+		if c.Time, err = parseTime(t); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
