@@ -158,7 +158,11 @@ func stripSpace(l string) string {
 // parse reads the fields of lines, which have the layout's shape and only
 // MRZ characters.
 func (lay *layout) parse(lines []string) Result {
-	f := &Fields{
+	// One allocation holds everything the Result points to: Parse runs on
+	// every MRZ check, and the pointers exist only for JSON's nulls.
+	blk := new(resultBlock)
+	f := &blk.fields
+	*f = Fields{
 		DocumentCode: strings.TrimRight(lay.code.of(lines), "<"),
 		IssuingState: trimCode(lay.state.of(lines)),
 		Nationality:  trimCode(lay.nat.of(lines)),
@@ -167,14 +171,14 @@ func (lay *layout) parse(lines []string) Result {
 		ExpiryDate:   lay.expiry.of(lines),
 	}
 	r := Result{Format: lay.format, StructureValid: true, Fields: f, FormatIssues: []string{}}
-	cd := &CheckDigits{}
+	cd := &blk.digits
 	r.CheckDigits = cd
 	name := lay.name.of(lines)
 	f.PrimaryIdentifier, f.SecondaryIdentifier = splitName(name)
 	f.NamePossiblyTruncated = name[len(name)-1] != '<'
 	if lay.optional2.end > 0 {
-		o2 := strings.TrimRight(lay.optional2.of(lines), "<")
-		f.OptionalData2 = &o2
+		blk.optional2 = strings.TrimRight(lay.optional2.of(lines), "<")
+		f.OptionalData2 = &blk.optional2
 	}
 
 	// Document number, with the TD1/TD2 overflow into optional data.
@@ -196,7 +200,7 @@ func (lay *layout) parse(lines []string) Result {
 			r.Error = ErrMalformedOverflow
 			f.DocumentNumber = strings.TrimRight(numField, "<")
 			f.OptionalData1 = strings.TrimRight(optField, "<")
-			cd.DocumentNumber = &Digit{Printed: "<", Computed: string(checkDigit(numField))}
+			cd.DocumentNumber = blk.digit(0, '<', checkDigit(numField))
 			break
 		}
 		full := numField + part[:len(part)-1]
@@ -204,7 +208,7 @@ func (lay *layout) parse(lines []string) Result {
 		f.DocumentNumber = full
 		f.DocumentNumberOverflow = true
 		f.OptionalData1 = strings.TrimRight(rest, "<")
-		cd.DocumentNumber = digit(printed, checkDigit(full))
+		cd.DocumentNumber = blk.digit(0, printed, checkDigit(full))
 		withFiller := checkDigit(numField + "<" + part[:len(part)-1])
 		cd.DocumentNumber.ComputedIncludingFiller = charString(withFiller)
 		lenientNumberOK = cd.DocumentNumber.Valid || printed == withFiller
@@ -214,20 +218,20 @@ func (lay *layout) parse(lines []string) Result {
 	default:
 		f.DocumentNumber = strings.TrimRight(numField, "<")
 		f.OptionalData1 = strings.TrimRight(optField, "<")
-		cd.DocumentNumber = digit(numCD, checkDigit(numField))
+		cd.DocumentNumber = blk.digit(0, numCD, checkDigit(numField))
 		r.checkChar("document_number", numCD)
 	}
 
 	birthCD := lines[lay.birth.line][lay.birth.end]
-	cd.BirthDate = digit(birthCD, checkDigit(f.BirthDate))
+	cd.BirthDate = blk.digit(1, birthCD, checkDigit(f.BirthDate))
 	r.checkChar("birth_date", birthCD)
 	expiryCD := lines[lay.expiry.line][lay.expiry.end]
-	cd.ExpiryDate = digit(expiryCD, checkDigit(f.ExpiryDate))
+	cd.ExpiryDate = blk.digit(2, expiryCD, checkDigit(f.ExpiryDate))
 	r.checkChar("expiry_date", expiryCD)
 
 	if lay.optionalCD >= 0 {
 		p := lines[1][lay.optionalCD]
-		cd.OptionalData = digit(p, checkDigit(optField))
+		cd.OptionalData = blk.digit(3, p, checkDigit(optField))
 		// Doc 9303 lets an empty personal number carry '<' as its digit.
 		if p == '<' && f.OptionalData1 == "" {
 			cd.OptionalData.Valid = true
@@ -237,20 +241,23 @@ func (lay *layout) parse(lines []string) Result {
 	}
 	if lay.composite != nil {
 		p := lay.compositeP.of(lines)[0]
-		cd.Composite = digit(p, compositeDigit(lines, lay.composite))
+		cd.Composite = blk.digit(4, p, compositeDigit(lines, lay.composite))
 		r.checkChar("composite", p)
 	}
 
 	all := cd.DocumentNumber.Valid && cd.BirthDate.Valid && cd.ExpiryDate.Valid &&
 		(cd.OptionalData == nil || cd.OptionalData.Valid) && (cd.Composite == nil || cd.Composite.Valid)
-	r.CheckDigitsValid = &all
+	blk.valid = all
+	r.CheckDigitsValid = &blk.valid
 	if f.DocumentNumberOverflow {
 		lenient := lenientNumberOK && cd.BirthDate.Valid && cd.ExpiryDate.Valid &&
 			(cd.OptionalData == nil || cd.OptionalData.Valid) && (cd.Composite == nil || cd.Composite.Valid)
-		r.CheckDigitsValidLenient = &lenient
+		blk.lenient = lenient
+		r.CheckDigitsValidLenient = &blk.lenient
 	}
 
-	r.CodeStatus = &CodeStatus{IssuingState: CountryStatus(f.IssuingState), Nationality: CountryStatus(f.Nationality)}
+	blk.codes = CodeStatus{IssuingState: CountryStatus(f.IssuingState), Nationality: CountryStatus(f.Nationality)}
+	r.CodeStatus = &blk.codes
 	lay.formatIssues(&r, lines, name)
 	sort.Strings(r.FormatIssues)
 	r.Valid = r.Error == "" && all && len(r.FormatIssues) == 0
@@ -302,9 +309,21 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 var digitStrings = [...]string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
 
-// digit builds a Digit from the printed character and the computed digit.
-func digit(printed, computed byte) *Digit {
-	return &Digit{Printed: charString(printed), Computed: charString(computed), Valid: printed == computed}
+// resultBlock is the storage behind the pointers of one Result.
+type resultBlock struct {
+	fields         Fields
+	digits         CheckDigits
+	d              [5]Digit
+	valid, lenient bool
+	codes          CodeStatus
+	optional2      string
+}
+
+// digit fills digit slot i from the printed character and the computed
+// digit.
+func (b *resultBlock) digit(i int, printed, computed byte) *Digit {
+	b.d[i] = Digit{Printed: charString(printed), Computed: charString(computed), Valid: printed == computed}
+	return &b.d[i]
 }
 
 // charString returns a one-character string without allocating for the
