@@ -105,13 +105,13 @@ func (d *Date) UnmarshalText(b []byte) error {
 
 // Date agreement levels, as shown in an explanation.
 const (
-	DateUnknown    = "not_compared"     // one side has no date
-	DateSame       = "same"             // equal at the precision both sides have
-	DateSwapped    = "day_month_swap"   // day and month exchanged (a data entry slip)
-	DateYearOffOne = "year_off_by_one"  // the year differs by one, the rest agrees
-	DateDayDiffers = "day_differs"      // same year and month, another day
-	DateMonthDiff  = "month_differs"    // same year, another month
-	DateDifferent  = "different"        // years more than one apart
+	DateUnknown    = "not_compared"    // one side has no date
+	DateSame       = "same"            // equal at the precision both sides have
+	DateSwapped    = "day_month_swap"  // day and month exchanged (a data entry slip)
+	DateYearOffOne = "year_off_by_one" // the year differs by one, the rest agrees
+	DateDayDiffers = "day_differs"     // same year and month, another day
+	DateMonthDiff  = "month_differs"   // same year, another month
+	DateDifferent  = "different"       // years more than one apart
 )
 
 // Penalties subtracted from the name score for a date disagreement. A year

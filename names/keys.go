@@ -139,6 +139,12 @@ func phoneticKey(s string) string {
 			}
 		case 'w':
 			c = 'v'
+		case 'x':
+			if len(b) > 0 {
+				b = append(b, 'k', 's') // Alexander, Aleksandr
+				continue
+			}
+			c = 's' // Xi, Shi, Si: pinyin x
 		case 'q', 'c':
 			c = 'k'
 		case 'z':

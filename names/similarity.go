@@ -194,7 +194,7 @@ func substCost(a, b byte) float64 {
 	if soundClass(a) == soundClass(b) {
 		return 0.6
 	}
-	if (a == 'i' && b == 'y') || (a == 'y' && b == 'i') {
+	if (a == 'i' || a == 'y' || a == 'j') && (b == 'i' || b == 'y' || b == 'j') {
 		return 0.6
 	}
 	return 1

@@ -1,0 +1,372 @@
+package names
+
+import (
+	"container/heap"
+	"math"
+	"slices"
+	"sync"
+)
+
+// Index holds persons in memory and finds the ones whose names resemble a
+// query. It first pre-selects candidate names through an inverted index of
+// keys (romanised parts, phonetic keys, consonant skeletons, one-deletion
+// neighbourhoods for typos, adjacent parts written together), weighted by
+// rarity, then scores the best of them with [Compare]. It is safe for
+// concurrent use: searches run in parallel, changes are serialised.
+type Index struct {
+	mu       sync.RWMutex
+	persons  []person         // by slot; removed persons stay as tombstones
+	byID     map[uint64]int32 // live persons
+	docs     []int32          // name document → person slot
+	postings map[uint64][]uint32
+	dead     int // removed persons not yet compacted away
+	scratch  sync.Pool
+}
+
+type person struct {
+	id      uint64
+	entry   Entry
+	names   []name
+	removed bool
+}
+
+// NewIndex returns an empty index.
+func NewIndex() *Index {
+	return &Index{byID: map[uint64]int32{}, postings: map[uint64][]uint32{}}
+}
+
+// Candidate is one person found by [Index.Search].
+type Candidate struct {
+	ID uint64 `json:"id"`
+	Result
+}
+
+// Len is the number of persons in the index.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.byID)
+}
+
+// Add puts a person in the index under id, replacing any person already
+// there. Names that have no letter or digit are ignored.
+func (ix *Index) Add(id uint64, e Entry) {
+	p := person{id: id, entry: e, names: make([]name, 0, len(e.Names))}
+	for _, s := range e.Names {
+		if n := analyse(s); len(n.toks) > 0 {
+			p.names = append(p.names, n)
+		}
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.removeLocked(id)
+	slot := int32(len(ix.persons))
+	ix.persons = append(ix.persons, p)
+	ix.byID[id] = slot
+	ix.indexPerson(slot)
+}
+
+// Remove takes the person out of the index; it reports whether it was there.
+func (ix *Index) Remove(id uint64) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ok := ix.removeLocked(id)
+	// Tombstones cost search time: rebuild once they outnumber live persons.
+	if ix.dead > 1024 && ix.dead > len(ix.byID) {
+		ix.compact()
+	}
+	return ok
+}
+
+func (ix *Index) removeLocked(id uint64) bool {
+	slot, ok := ix.byID[id]
+	if !ok {
+		return false
+	}
+	delete(ix.byID, id)
+	ix.persons[slot].removed = true
+	ix.persons[slot].names = nil
+	ix.persons[slot].entry = Entry{}
+	ix.dead++
+	return true
+}
+
+// compact rebuilds the postings from the live persons only.
+func (ix *Index) compact() {
+	old := ix.persons
+	ix.persons = make([]person, 0, len(ix.byID))
+	ix.docs = ix.docs[:0]
+	ix.postings = make(map[uint64][]uint32, len(ix.postings))
+	for _, p := range old {
+		if p.removed {
+			continue
+		}
+		slot := int32(len(ix.persons))
+		ix.persons = append(ix.persons, p)
+		ix.byID[p.id] = slot
+		ix.indexPerson(slot)
+	}
+	ix.dead = 0
+}
+
+func (ix *Index) indexPerson(slot int32) {
+	var keys []key
+	for i := range ix.persons[slot].names {
+		doc := uint32(len(ix.docs))
+		ix.docs = append(ix.docs, slot)
+		keys = nameKeys(keys[:0], ix.persons[slot].names[i].toks)
+		seen := make(map[uint64]bool, len(keys))
+		for _, k := range keys {
+			if !seen[k.hash] {
+				seen[k.hash] = true
+				ix.postings[k.hash] = append(ix.postings[k.hash], doc)
+			}
+		}
+	}
+}
+
+// Key kinds and their weights in the pre-selection: an exact part counts
+// most, a typo neighbour least.
+const (
+	keyLatin  = 'L'
+	keyNative = 'N'
+	keySkel   = 'S'
+	keyCons   = 'C'
+	keyDelete = 'D'
+	keyJoined = 'J'
+	minDelete = 4 // shortest part whose one-deletion neighbours are keys
+)
+
+var keyWeight = map[byte]float64{keyLatin: 1, keyNative: 1, keySkel: 0.8, keyCons: 0.6, keyDelete: 0.6, keyJoined: 1}
+
+type key struct {
+	hash  uint64
+	group int // the query part it stands for
+	kind  byte
+}
+
+func hashKey(kind byte, s string) uint64 {
+	h := uint64(14695981039346656037)
+	h ^= uint64(kind)
+	h *= 1099511628211
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// nameKeys appends the keys of one name, grouped by the part they stand
+// for (a joined pair of parts is a group of its own), so that a search
+// counts each part once, at its best key. Particles and initials carry too
+// little to select anyone and are left out.
+func nameKeys(out []key, toks []token) []key {
+	for i := range toks {
+		t := &toks[i]
+		if t.kind != kindName {
+			continue
+		}
+		if t.latin != "" {
+			out = append(out, key{hashKey(keyLatin, t.latin), i, keyLatin})
+		}
+		if t.script != scriptLatin && t.native != "" {
+			out = append(out, key{hashKey(keyNative, t.native), i, keyNative})
+		}
+		if len(t.skel) >= 2 {
+			out = append(out, key{hashKey(keySkel, t.skel), i, keySkel})
+		}
+		if len(t.ckey) >= 2 {
+			out = append(out, key{hashKey(keyCons, t.ckey), i, keyCons})
+		}
+		if len(t.latin) >= minDelete && !t.script.abjad() {
+			out = append(out, key{hashKey(keyDelete, t.latin), i, keyDelete})
+			var buf [64]byte
+			for d := 0; d < len(t.latin) && d < 32; d++ {
+				b := append(append(buf[:0], t.latin[:d]...), t.latin[d+1:]...)
+				out = append(out, key{hashKey(keyDelete, string(b)), i, keyDelete})
+			}
+		}
+	}
+	// Adjacent parts written together (VladimirPutin, Patr ushev).
+	g := len(toks)
+	for i := 0; i+1 < len(toks); i++ {
+		a, b := &toks[i], &toks[i+1]
+		if a.kind == kindInitial || b.kind == kindInitial || a.latin == "" || b.latin == "" {
+			continue
+		}
+		out = append(out, key{hashKey(keyJoined, a.latin+b.latin), g, keyJoined})
+		out = append(out, key{hashKey(keyLatin, a.latin+b.latin), g, keyLatin})
+		g++
+	}
+	return out
+}
+
+// scratch is per-search working memory, indexed by name document; the
+// stamps make clearing unnecessary between searches.
+type scratch struct {
+	qgen, tgen     uint32
+	qStamp, tStamp []uint32
+	total, best    []float32
+	touched        []uint32
+	keys           []key
+}
+
+func (ix *Index) getScratch() *scratch {
+	s, _ := ix.scratch.Get().(*scratch)
+	if s == nil {
+		s = &scratch{}
+	}
+	if n := len(ix.docs); len(s.qStamp) < n {
+		n += n / 4
+		s.qStamp = make([]uint32, n)
+		s.tStamp = make([]uint32, n)
+		s.total = make([]float32, n)
+		s.best = make([]float32, n)
+		s.qgen, s.tgen = 0, 0
+	}
+	return s
+}
+
+// Pre-selection sizes: how many name documents are scored in full.
+const (
+	minShortlist = 40
+	perLimit     = 8
+)
+
+// Search returns up to limit persons scoring at least q.MinScore (or
+// [MinScore]), best first. Ties are broken by id so results are stable.
+func (ix *Index) Search(q Query, limit int) []Candidate {
+	if limit <= 0 {
+		return nil
+	}
+	qn := analyse(q.Name)
+	if len(qn.toks) == 0 {
+		return nil
+	}
+	minScore := q.MinScore
+	if minScore == 0 {
+		minScore = MinScore
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	s := ix.getScratch()
+	defer ix.scratch.Put(s)
+	s.qgen++
+	if s.qgen == 0 { // wrapped: stale stamps could look current
+		clear(s.qStamp)
+		s.qgen = 1
+	}
+	s.touched = s.touched[:0]
+	s.keys = nameKeys(s.keys[:0], qn.toks)
+	nDocs := float64(len(ix.docs))
+	group := -1
+	for _, k := range s.keys {
+		if k.group != group {
+			group = k.group
+			s.tgen++
+			if s.tgen == 0 {
+				clear(s.tStamp)
+				s.tgen = 1
+			}
+		}
+		post := ix.postings[k.hash]
+		if len(post) == 0 {
+			continue
+		}
+		w := float32(keyWeight[k.kind] * math.Log(1+nDocs/float64(len(post))))
+		for _, d := range post {
+			if s.qStamp[d] != s.qgen {
+				if ix.persons[ix.docs[d]].removed {
+					continue
+				}
+				s.qStamp[d] = s.qgen
+				s.total[d] = 0
+				s.touched = append(s.touched, d)
+			}
+			if s.tStamp[d] != s.tgen {
+				s.tStamp[d] = s.tgen
+				s.best[d] = w
+				s.total[d] += w
+			} else if w > s.best[d] {
+				s.total[d] += w - s.best[d]
+				s.best[d] = w
+			}
+		}
+	}
+	// A date of birth close to the query's lifts a name into the shortlist,
+	// so that many namesakes cannot crowd out the one born that day.
+	if !q.DateOfBirth.IsZero() {
+		for _, d := range s.touched {
+			if agree, _ := compareDates(q.DateOfBirth, ix.persons[ix.docs[d]].entry.DateOfBirth); agree == DateSame {
+				s.total[d] *= 1.5
+			} else if agree == DateYearOffOne || agree == DateSwapped {
+				s.total[d] *= 1.25
+			}
+		}
+	}
+	short := shortlist(s, max(minShortlist, perLimit*limit))
+	seen := make(map[int32]bool, len(short))
+	out := make([]Candidate, 0, limit)
+	for _, d := range short {
+		slot := ix.docs[d]
+		if seen[slot] {
+			continue
+		}
+		seen[slot] = true
+		p := &ix.persons[slot]
+		r := compareAnalysed(&q, &qn, p.names, &p.entry)
+		if r.Score >= minScore {
+			out = append(out, Candidate{ID: p.id, Result: r})
+		}
+	}
+	slices.SortFunc(out, func(a, b Candidate) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		case a.ID < b.ID:
+			return -1
+		case a.ID > b.ID:
+			return 1
+		}
+		return 0
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// shortlist returns the n touched documents with the highest totals.
+func shortlist(s *scratch, n int) []uint32 {
+	if len(s.touched) <= n {
+		return s.touched
+	}
+	h := &docHeap{s: s}
+	for _, d := range s.touched {
+		if len(h.d) < n {
+			heap.Push(h, d)
+		} else if s.total[d] > s.total[h.d[0]] {
+			h.d[0] = d
+			heap.Fix(h, 0)
+		}
+	}
+	return h.d
+}
+
+// docHeap is a min-heap of documents by total.
+type docHeap struct {
+	s *scratch
+	d []uint32
+}
+
+func (h *docHeap) Len() int           { return len(h.d) }
+func (h *docHeap) Less(i, j int) bool { return h.s.total[h.d[i]] < h.s.total[h.d[j]] }
+func (h *docHeap) Swap(i, j int)      { h.d[i], h.d[j] = h.d[j], h.d[i] }
+func (h *docHeap) Push(x any)         { h.d = append(h.d, x.(uint32)) }
+func (h *docHeap) Pop() any {
+	x := h.d[len(h.d)-1]
+	h.d = h.d[:len(h.d)-1]
+	return x
+}
