@@ -151,7 +151,7 @@ func TestExplanationJSON(t *testing.T) {
 		Score       float64 `json:"score"`
 		Match       bool    `json:"match"`
 		Explanation struct {
-			Name      string `json:"name"`
+			Name      string  `json:"name"`
 			NameScore float64 `json:"name_score"`
 			Parts     []struct {
 				Query, Candidate, How string
