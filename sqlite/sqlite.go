@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,6 +49,12 @@ var _ lookout.Store = (*DB)(nil)
 // to date. It refuses a store whose schema is newer than this binary knows.
 func Open(ctx context.Context, path string) (*DB, error) {
 	db := &DB{path: path, Now: lookout.Now}
+	// The store holds police data: readable by its owner only.
+	if f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	} else {
+		f.Close()
+	}
 	dsn := func(extra string) string {
 		q := url.Values{}
 		for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"} {

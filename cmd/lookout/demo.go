@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/lookout-network/lookout"
+	"github.com/lookout-network/lookout/docindex"
+	"github.com/lookout-network/lookout/hub"
+	"github.com/lookout-network/lookout/sqlite"
+	"github.com/lookout-network/lookout/synth"
+)
+
+func init() {
+	register(command{name: "demo", summary: "create a demo network with a million documents and serve it", run: runDemo})
+}
+
+// demoNCBs names the NCB of each country the synthetic data covers.
+var demoNCBs = map[string]string{
+	"DEU": "NCB Wiesbaden", "FRA": "NCB Paris", "GBR": "NCB Manchester", "USA": "NCB Washington",
+	"ITA": "NCB Rome", "ESP": "NCB Madrid", "NLD": "NCB Zoetermeer", "POL": "NCB Warsaw",
+	"CHE": "NCB Bern", "TUR": "NCB Ankara", "BEL": "NCB Brussels", "AUT": "NCB Vienna",
+	"PRT": "NCB Lisbon", "SWE": "NCB Stockholm",
+}
+
+// demoAgencies are the border posts the demo creates, with their grants.
+var demoAgencies = []lookout.Agency{
+	{ID: "fra-cdg", Kind: lookout.KindAgency, Country: "FRA", Name: "Border police, Paris-Charles de Gaulle", Grants: []lookout.Grant{lookout.GrantDocumentsCheck, lookout.GrantHitsFollow}},
+	{ID: "deu-fra", Kind: lookout.KindAgency, Country: "DEU", Name: "Federal Police, Frankfurt Airport", Grants: []lookout.Grant{lookout.GrantDocumentsCheck, lookout.GrantHitsFollow}},
+	{ID: "gbr-lhr", Kind: lookout.KindAgency, Country: "GBR", Name: "Border Force, Heathrow", Grants: []lookout.Grant{lookout.GrantDocumentsCheck}},
+	{ID: "esp-mad", Kind: lookout.KindAgency, Country: "ESP", Name: "Policía Nacional, Madrid-Barajas", Grants: []lookout.Grant{lookout.GrantDocumentsCheck}},
+}
+
+func runDemo(ctx context.Context, env *Env, args []string) int {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	data := fs.String("data", "lookout-demo", "data directory (reused when it exists)")
+	listen := fs.String("listen", "127.0.0.1:8080", "loopback address to serve on")
+	records := fs.Int("records", 1_000_000, "synthetic travel documents to create")
+	seed := fs.Int64("seed", 1, "seed of the synthetic data")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	tokens, sample, err := prepareDemo(ctx, *data, *records, *seed, env.Stderr)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "lookout demo:", err)
+		return 1
+	}
+	m := &Main{DataDir: *data, Listen: *listen, Plaintext: true, Log: log}
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintln(env.Stderr, "lookout demo:", err)
+		m.Close()
+		return 1
+	}
+	printDemo(env.Stdout, m.URL, tokens, sample)
+	<-ctx.Done()
+	if err := m.Close(); err != nil {
+		fmt.Fprintln(env.Stderr, "lookout demo: shutdown:", err)
+		return 1
+	}
+	return 0
+}
+
+type demoToken struct{ agency, name, token string }
+
+// prepareDemo creates the demo store on first run, or mints fresh tokens
+// for the demo agencies of an existing one (tokens are kept only as hashes,
+// so old ones cannot be shown again).
+func prepareDemo(ctx context.Context, dir string, records int, seed int64, progress io.Writer) ([]demoToken, *synth.Document, error) {
+	path := filepath.Join(dir, "lookout.db")
+	fresh := false
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if _, _, err := initStore(ctx, dir); err != nil {
+			return nil, nil, err
+		}
+		fresh = true
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer db.Close()
+	var sample *synth.Document
+	synth.Documents(seed, 50, func(d synth.Document) {
+		if sample == nil && d.IssuingCountry == "DEU" && !d.IsRange() {
+			sample = &d
+		}
+	})
+	if fresh {
+		if err := populateDemo(ctx, db, records, seed, progress); err != nil {
+			return nil, nil, err
+		}
+	}
+	var tokens []demoToken
+	ids := []string{"secretariat", "ncb-deu", "ncb-fra", "ncb-gbr"}
+	for _, a := range demoAgencies {
+		ids = append(ids, a.ID)
+	}
+	for _, id := range ids {
+		a, err := db.Agency(ctx, id)
+		if err != nil {
+			return nil, nil, fmt.Errorf("demo store %s lacks agency %s (remove the directory to start afresh): %w", dir, id, err)
+		}
+		token, hash := hub.NewToken()
+		audit := &lookout.AuditEntry{AgencyID: "secretariat", Country: lookout.SecretariatCountry, Action: "agency.token", Object: id, Outcome: "ok", Detail: "demo token"}
+		if err := db.AddToken(ctx, id, hash, audit); err != nil {
+			return nil, nil, err
+		}
+		tokens = append(tokens, demoToken{id, a.Name, token})
+	}
+	return tokens, sample, nil
+}
+
+// populateDemo creates the NCBs and border posts and records the synthetic
+// documents through the hub, each by its own country's NCB, as a real
+// network would.
+func populateDemo(ctx context.Context, db *sqlite.DB, records int, seed int64, progress io.Writer) error {
+	h := hub.New(db, hub.NewDocumentIndex(docindex.New()), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	defer h.Close()
+	sec, err := db.Agency(ctx, "secretariat")
+	if err != nil {
+		return err
+	}
+	as := func(a *lookout.Agency) context.Context {
+		return lookout.NewContext(ctx, &lookout.Caller{Agency: a, Via: "demo"})
+	}
+	ncbs := map[string]*lookout.Agency{}
+	for _, c := range synth.Countries() {
+		name := demoNCBs[c]
+		if name == "" {
+			name = "NCB " + c
+		}
+		a, _, err := h.CreateAgency(as(sec), &lookout.Agency{ID: "ncb-" + lowerASCII(c), Kind: lookout.KindNCB, Country: c, Name: name})
+		if err != nil {
+			return fmt.Errorf("create NCB of %s: %w", c, err)
+		}
+		ncbs[c] = a
+	}
+	for _, a := range demoAgencies {
+		a := a
+		if _, _, err := h.CreateAgency(as(ncbs[a.Country]), &a); err != nil {
+			return fmt.Errorf("create agency %s: %w", a.ID, err)
+		}
+	}
+	start := time.Now()
+	pending := map[string][]*lookout.Document{}
+	stored, refused := 0, 0
+	flush := func(c string) error {
+		errs, err := h.CreateDocuments(as(ncbs[c]), pending[c])
+		if err != nil {
+			return err
+		}
+		for _, e := range errs {
+			if e == nil {
+				stored++
+			} else {
+				refused++
+			}
+		}
+		pending[c] = pending[c][:0]
+		return nil
+	}
+	var genErr error
+	synth.Documents(seed, records, func(d synth.Document) {
+		if genErr != nil {
+			return
+		}
+		c := d.IssuingCountry
+		pending[c] = append(pending[c], &lookout.Document{Number: d.Number, NumberTo: d.NumberTo, IssuingCountry: c, Type: d.Type, Status: d.Status, EventDate: d.EventDay()})
+		if len(pending[c]) == 5000 {
+			genErr = flush(c)
+			if stored%100_000 < 5000 {
+				fmt.Fprintf(progress, "demo: %d documents recorded (%.0f/s)\n", stored, float64(stored)/time.Since(start).Seconds())
+			}
+		}
+	})
+	if genErr != nil {
+		return genErr
+	}
+	for c := range pending {
+		if len(pending[c]) > 0 {
+			if err := flush(c); err != nil {
+				return err
+			}
+		}
+	}
+	fmt.Fprintf(progress, "demo: %d documents recorded in %.1fs (%d duplicates skipped)\n", stored, time.Since(start).Seconds(), refused)
+	return nil
+}
+
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func printDemo(w io.Writer, url string, tokens []demoToken, sample *synth.Document) {
+	fmt.Fprintf(w, "\nLookout demo is serving at %s (plaintext, loopback only)\n", url)
+	fmt.Fprintf(w, "API reference: %s/v1/openapi.json   metrics: %s/metrics\n\nTokens (new at each start, shown once):\n", url, url)
+	for _, t := range tokens {
+		fmt.Fprintf(w, "  %-12s %-45s %s\n", t.agency, t.name, t.token)
+	}
+	border := tokens[len(tokens)-4].token // fra-cdg
+	fmt.Fprintf(w, "\nA French border post checks a German %s recorded as %s:\n", strings.ReplaceAll(sample.Type, "_", " "), sample.Status)
+	fmt.Fprintf(w, "  curl -s %s/v1/documents/check -H 'Authorization: Bearer %s' -d '{\"number\": \"%s\", \"issuing_country\": \"DEU\"}'\n", url, border, sample.Number)
+	fmt.Fprintf(w, "The same number with an OCR error (a possible match):\n")
+	fmt.Fprintf(w, "  curl -s %s/v1/documents/check -H 'Authorization: Bearer %s' -d '{\"number\": \"%s\", \"issuing_country\": \"DEU\"}'\n", url, border, ocrSlip(sample.Number))
+	fmt.Fprintf(w, "The hits of the German NCB:\n  curl -s %s/v1/hits -H 'Authorization: Bearer %s'\n\nStop with Ctrl-C.\n", url, tokens[1].token)
+}
+
+// ocrSlip misreads one character of a number the way OCR does.
+func ocrSlip(n string) string {
+	b := []byte(n)
+	swap := map[byte]byte{'0': 'O', 'O': '0', '1': 'I', 'I': '1', '5': 'S', 'S': '5', '8': 'B', 'B': '8', '2': 'Z', 'Z': '2', '6': 'G', 'G': '6'}
+	for i := len(b) - 1; i >= 0; i-- {
+		if r, ok := swap[b[i]]; ok {
+			b[i] = r
+			return string(b)
+		}
+	}
+	b[len(b)-1] = '0' + (b[len(b)-1]-'0'+1)%10
+	return string(b)
+}
