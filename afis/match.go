@@ -1,5 +1,7 @@
 package afis
 
+import "math"
+
 // The one-to-one matcher, in three steps:
 //
 //  1. Edge votes. Every pair of compatible neighbour edges (one from each
@@ -16,12 +18,21 @@ package afis
 //     keeping the larger makes the score symmetric by construction.
 
 const (
-	lengthTol = 10    // px: edge length tolerance
-	angleTol  = 13    // 256ths of a turn (≈18°): relative-angle tolerance
-	maxRoots  = 6     // roots crawled per direction
-	minVotes  = 2     // votes a root needs
-	noMate    = 0xff  // marks an unpaired minutia
-	scoreUnit = 100.0 // scale of the raw score
+	lengthTol = 12 // px: largest edge length tolerance
+	// lengthTolBase + (sum of both lengths)/lengthTolDiv is the length
+	// tolerance of a pair of edges.
+	lengthTolBase = 3
+	lengthTolDiv  = 14
+	// rotationTol bounds how far a pair's rotation may drift from its root's.
+	rotationTol = 40
+	angleTol    = 13 // 256ths of a turn (≈18°): relative-angle tolerance
+	maxRoots    = 6  // roots crawled per direction
+	// voteNeighbours is how many of each minutia's edges vote; the crawl
+	// uses all of them.
+	voteNeighbours = 6
+	minVotes       = 2     // votes a root needs
+	noMate         = 0xff  // marks an unpaired minutia
+	scoreUnit      = 100.0 // scale of the raw score
 )
 
 // Matcher holds the scratch memory of one-to-one matching so that a
@@ -50,22 +61,30 @@ func NewMatcher() *Matcher {
 
 // Score compares two prepared templates. It is symmetric
 // (Score(a, b) == Score(b, a)), deterministic, and 0 when nothing matches;
-// higher means more likely the same finger.
+// higher means more likely the same finger. b's lookup grid is not needed, so
+// b may be a gallery template stored without one (see [Prepared.Compact]).
 func (m *Matcher) Score(a, b *Prepared) float64 {
-	return max(m.directed(a, b), m.directed(b, a))
-}
-
-// directed matches a against b with a's edges driving the crawl.
-func (m *Matcher) directed(a, b *Prepared) float64 {
-	na, nb := len(a.x), len(b.x)
+	// Both orders run the same computation on the same canonical orientation,
+	// which is what makes the score symmetric; the votes are filed in that
+	// orientation whichever template's grid is searched.
+	first, second := a, b
+	swapped := less(b, a)
+	if swapped {
+		first, second = b, a
+	}
+	na, nb := len(first.x), len(second.x)
 	if na < 3 || nb < 3 {
 		return 0
 	}
 	votes := m.votes[:na*nb]
 	clear(votes)
-	m.vote(a, b, votes, nb)
+	if a.grid == nil {
+		panic("afis: Matcher.Score needs its first template prepared with a lookup grid")
+	}
+	m.vote(a, b, votes, swapped, nb)
 	m.pickRoots(votes, nb)
 	bestScore := 0.0
+	m.bestPaired = 0
 	for _, r := range m.roots {
 		i, k := uint8(r>>8), uint8(r)
 		if m.bestPaired > 0 && m.bestAmate[i] == k {
@@ -73,7 +92,7 @@ func (m *Matcher) directed(a, b *Prepared) float64 {
 			// from it again would find the same pairing.
 			continue
 		}
-		paired, support := m.crawl(a, b, i, k)
+		paired, support := m.crawl(first, second, i, k)
 		s := scoreOf(paired, support, na, nb)
 		if s > bestScore {
 			bestScore = s
@@ -82,8 +101,15 @@ func (m *Matcher) directed(a, b *Prepared) float64 {
 			m.bestAmate = m.amate
 		}
 	}
-	m.bestPaired = 0
 	return bestScore
+}
+
+// less orders templates by content, for the canonical orientation.
+func less(a, b *Prepared) bool {
+	if a.hash != b.hash {
+		return a.hash < b.hash
+	}
+	return len(a.x) < len(b.x)
 }
 
 // compatible reports whether two edges agree within tolerance, and how far
@@ -92,10 +118,13 @@ func compatible(e, f edge) (bool, int) {
 	dl := int(e.length) - int(f.length)
 	d1 := int(int8(e.a1 - f.a1))
 	d2 := int(int8(e.a2 - f.a2))
-	if dl > lengthTol || dl < -lengthTol || d1 > angleTol || d1 < -angleTol || d2 > angleTol || d2 < -angleTol {
+	// Distortion and extraction noise grow with the edge, so the length
+	// tolerance does too.
+	lt := min(lengthTolBase+int(e.length+f.length)/lengthTolDiv, lengthTol)
+	if dl > lt || dl < -lt || d1 > angleTol || d1 < -angleTol || d2 > angleTol || d2 < -angleTol {
 		return false, 0
 	}
-	return true, abs(dl)*angleTol + (abs(d1)+abs(d2))*lengthTol
+	return true, abs(dl)*angleTol*lengthTol/lt + (abs(d1)+abs(d2))*lengthTol
 }
 
 func abs(v int) int {
@@ -106,23 +135,42 @@ func abs(v int) int {
 }
 
 // vote adds one vote to both minutia pairs implied by each pair of
-// compatible edges, looking b's edges up in a's grid.
-func (m *Matcher) vote(a, b *Prepared, votes []uint16, nb int) {
+// compatible edges, looking b's edges up in a's grid. Votes are filed as
+// votes[i*nb+k] for a's minutia i and b's minutia k, or transposed (b first)
+// when swapped.
+func (m *Matcher) vote(a, b *Prepared, votes []uint16, swapped bool, rowLen int) {
+	// Votes for (a's i, b's k) go to votes[i*sa+k*sb].
+	sa, sb := rowLen, 1
+	if swapped {
+		sa, sb = 1, len(a.x)
+	}
 	for k := range len(b.x) {
-		for _, f := range b.edges[b.first[k]:b.first[k+1]] {
+		for _, f := range b.voteEdges(k) {
 			lb := int(f.length) / cellLen
-			ab := int(f.a1) / cellAngle
-			ab2 := ab + 1
-			if int(f.a1)%cellAngle < cellAngle/2 {
-				ab2 = ab - 1
+			ol := lb + 1
+			if int(f.length)%cellLen < cellLen/2 {
+				ol = lb - 1
 			}
-			ab2 = (ab2 + cellAngleN) % cellAngleN
-			for l := max(lb-1, 0); l <= min(lb+1, cellLenN-1); l++ {
-				for _, c := range [2]int{l*cellAngleN + ab, l*cellAngleN + ab2} {
+			b1, b2 := int(f.a1)/cellAngle, int(f.a2)/cellAngle
+			o1, o2 := b1+1, b2+1
+			if int(f.a1)%cellAngle < cellAngle/2 {
+				o1 = b1 - 1
+			}
+			if int(f.a2)%cellAngle < cellAngle/2 {
+				o2 = b2 - 1
+			}
+			o1 &= cellAngleN - 1
+			o2 &= cellAngleN - 1
+			for _, l := range [2]int{lb, ol} {
+				if l < 0 || l >= cellLenN {
+					continue
+				}
+				base := l * cellAngleN * cellAngleN
+				for _, c := range [4]int{base + b1*cellAngleN + b2, base + b1*cellAngleN + o2, base + o1*cellAngleN + b2, base + o1*cellAngleN + o2} {
 					for _, e := range a.grid[a.cellStart[c]:a.cellStart[c+1]] {
 						if ok, _ := compatible(e.edge, f); ok {
-							votes[int(e.from)*nb+k]++
-							votes[int(e.to)*nb+int(f.to)]++
+							votes[int(e.from)*sa+k*sb]++
+							votes[int(e.to)*sa+int(f.to)*sb]++
 						}
 					}
 				}
@@ -169,6 +217,7 @@ func (m *Matcher) crawl(a, b *Prepared, i0, k0 uint8) (paired, support int) {
 		m.bmate[j] = noMate
 	}
 	m.amate[i0], m.bmate[k0] = k0, i0
+	rot := b.dir[k0] - a.dir[i0]
 	q := append(m.queue[:0], uint16(i0))
 	paired = 1
 	for h := 0; h < len(q); h++ {
@@ -180,6 +229,9 @@ func (m *Matcher) crawl(a, b *Prepared, i0, k0 uint8) (paired, support int) {
 			bestErr := 1 << 30
 			bestTo := -1
 			for _, f := range eb {
+				if int(f.length) > int(e.length)+lengthTol {
+					break // edges are sorted by length
+				}
 				if ok, err := compatible(e, f); ok && err < bestErr {
 					bestErr, bestTo = err, int(f.to)
 				}
@@ -188,6 +240,9 @@ func (m *Matcher) crawl(a, b *Prepared, i0, k0 uint8) (paired, support int) {
 				continue
 			}
 			j, l := e.to, uint8(bestTo)
+			if d := int8(b.dir[l] - a.dir[j] - rot); d > rotationTol || d < -rotationTol {
+				continue
+			}
 			switch {
 			case m.amate[j] == noMate && m.bmate[l] == noMate:
 				m.amate[j], m.bmate[l] = l, j
@@ -210,6 +265,7 @@ func scoreOf(paired, support, na, nb int) float64 {
 		return 0
 	}
 	p := float64(paired)
-	cover := p * p / (float64(na) * float64(nb))
-	return scoreUnit * (p + float64(support)/4) * cover / 10
+	sp := float64(support)
+	fa, fb := float64(na), float64(nb)
+	return scoreUnit * (p + sp/4) * p / math.Sqrt(fa*fb) / 10
 }

@@ -2,6 +2,7 @@ package afis
 
 import (
 	"cmp"
+	"hash/fnv"
 	"math"
 	"slices"
 )
@@ -45,11 +46,11 @@ type cellEdge struct {
 // The lookup grid files edges by length (cellLen px) and a1 (cellAngle
 // units): a compatible edge lies in the same cell or a neighbouring one.
 const (
-	cellLen    = lengthTol
+	cellLen    = 2 * lengthTol
 	cellLenN   = maxEdge/cellLen + 1
 	cellAngle  = 32
 	cellAngleN = angleUnits / cellAngle
-	cellCount  = cellLenN * cellAngleN
+	cellCount  = cellLenN * cellAngleN * cellAngleN
 )
 
 // Prepared is a template ready for matching: minutiae in matching form and
@@ -65,6 +66,8 @@ type Prepared struct {
 	// grid[cellStart[c]:cellStart[c+1]] are the edges in lookup cell c.
 	cellStart []uint16
 	grid      []cellEdge
+	// hash identifies the content, to orient a comparison canonically.
+	hash uint64
 	// keys are the distinct quantised edge keys, sorted, for the index's
 	// coarse scan.
 	keys []uint16
@@ -140,29 +143,57 @@ func Prepare(t *Template) *Prepared {
 		}
 		p.first[i+1] = uint16(len(p.edges))
 	}
+	h := fnv.New64a()
+	for i := range n {
+		h.Write([]byte{byte(math.Float32bits(p.x[i]) >> 8), byte(math.Float32bits(p.y[i]) >> 8), p.dir[i], p.kind[i]})
+	}
+	for _, e := range p.edges {
+		h.Write([]byte{e.to, e.length, e.a1, e.a2})
+	}
+	p.hash = h.Sum64()
 	p.buildGrid()
 	p.keys = edgeKeys(p)
 	return p
 }
 
-func cellOf(e edge) int { return int(e.length)/cellLen*cellAngleN + int(e.a1)/cellAngle }
+func cellOf(e edge) int {
+	return (int(e.length)/cellLen*cellAngleN+int(e.a1)/cellAngle)*cellAngleN + int(e.a2)/cellAngle
+}
 
 // buildGrid files the edges by cell with a counting sort.
 func (p *Prepared) buildGrid() {
 	p.cellStart = make([]uint16, cellCount+1)
-	for _, e := range p.edges {
-		p.cellStart[cellOf(e)+1]++
+	for i := range len(p.x) {
+		for _, e := range p.voteEdges(i) {
+			p.cellStart[cellOf(e)+1]++
+		}
 	}
 	for c := range cellCount {
 		p.cellStart[c+1] += p.cellStart[c]
 	}
-	p.grid = make([]cellEdge, len(p.edges))
+	p.grid = make([]cellEdge, p.cellStart[cellCount])
 	fill := slices.Clone(p.cellStart[:cellCount])
 	for i := range len(p.x) {
-		for _, e := range p.edges[p.first[i]:p.first[i+1]] {
+		for _, e := range p.voteEdges(i) {
 			c := cellOf(e)
 			p.grid[fill[c]] = cellEdge{from: uint8(i), edge: e}
 			fill[c]++
 		}
 	}
+}
+
+// Compact returns a copy of p without the lookup grid, about half the memory,
+// for storing a gallery template that will only be the second argument of
+// [Matcher.Score].
+func (p *Prepared) Compact() *Prepared {
+	c := *p
+	c.grid, c.cellStart = nil, nil
+	return &c
+}
+
+// voteEdges returns the edges of minutia i that take part in voting: the
+// shortest ones, which distortion disturbs least.
+func (p *Prepared) voteEdges(i int) []edge {
+	e := p.edges[p.first[i]:p.first[i+1]]
+	return e[:min(len(e), voteNeighbours)]
 }
