@@ -1,0 +1,67 @@
+package dna_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/lookout-network/lookout/dna"
+)
+
+// The fixed-width rows and the general store must give the same answers: the
+// same profiles are indexed once as they are (rows) and once with an extra
+// locus outside the rows (general store), and every rule is run on both.
+func TestRowsAndGeneralStoreAgree(t *testing.T) {
+	samples := MustSamples(t, dna.Offender)
+	kit := sortedCopy(dna.EvalKit)
+	rows := MustIndex(t, 0, nil)
+	gen := MustIndex(t, 0, nil)
+	extra := dna.Locus{Name: "CD4", Alleles: []dna.Allele{{Text: "7"}}}
+	for i, s := range samples[:400] {
+		p := s.Profile.Restrict(kit)
+		cat := []dna.Category{dna.Offender, dna.UnidentifiedRemains, dna.Relative}[i%3]
+		p.Category = cat
+		if cat == dna.Relative {
+			p.Relationship = []dna.Relationship{dna.Child, dna.Sibling}[i%2]
+		}
+		if err := rows.Add(uint64(i+1), p); err != nil {
+			t.Fatal(err)
+		}
+		g := p.Clone()
+		g.Loci = append([]dna.Locus{extra}, g.Loci...)
+		if err := gen.Add(uint64(i+1), g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := gen.Stats(); st.General != 400 {
+		t.Fatalf("general store holds %d profiles; want 400", st.General)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	// Kinship tables hold float32 logs, hence the 1e-4 tolerance on log10 LR.
+	for n := 0; n < 40; n++ {
+		src := samples[rng.IntN(400)].Profile.Restrict(kit)
+		// drop loci and alleles so that partial and near matches appear
+		q := src.Clone()
+		q.Loci = q.Loci[:8+rng.IntN(len(q.Loci)-8)]
+		if len(q.Loci[0].Alleles) == 2 {
+			q.Loci[0].Alleles = q.Loci[0].Alleles[:1]
+		}
+		for _, rule := range []string{"high", "moderate", "low", "prum", "parent_child", "sibling"} {
+			q.Category = dna.UnidentifiedRemains
+			r1, err1 := rows.Search(dna.Request{Query: q, Rule: rule, Limit: 1000, MinSharedLoci: 6})
+			r2, err2 := gen.Search(dna.Request{Query: q, Rule: rule, Limit: 1000, MinSharedLoci: 6})
+			if (err1 == nil) != (err2 == nil) {
+				t.Fatalf("%s: errors differ: %v / %v", rule, err1, err2)
+			}
+			if r1.Total != r2.Total || len(r1.Candidates) != len(r2.Candidates) {
+				t.Fatalf("%s: rows found %d, general store %d", rule, r1.Total, r2.Total)
+			}
+			for i := range r1.Candidates {
+				a, b := r1.Candidates[i], r2.Candidates[i]
+				if a.ID != b.ID || a.SharedLoci != b.SharedLoci || a.Mismatches != b.Mismatches || math.Abs(a.Log10LR-b.Log10LR) > 1e-4 || a.Match != b.Match {
+					t.Fatalf("%s candidate %d: rows %+v, general %+v", rule, i, a, b)
+				}
+			}
+		}
+	}
+}
