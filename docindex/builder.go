@@ -27,6 +27,9 @@ func NewBuilder(sizeHint int) *Builder {
 // Add adds a single-number record. Ids must be unique across Add and
 // AddRange; [Builder.Build] reports a duplicate.
 func (b *Builder) Add(id uint64, country, number string) error {
+	if err := checkID(id); err != nil {
+		return err
+	}
 	cc, err := countryCode(country)
 	if err != nil {
 		return err
@@ -47,6 +50,9 @@ func (b *Builder) Add(id uint64, country, number string) error {
 
 // AddRange adds a blank batch from..to (see [Index.PutRange]).
 func (b *Builder) AddRange(id uint64, country, from, to string) error {
+	if err := checkID(id); err != nil {
+		return err
+	}
 	cc, err := countryCode(country)
 	if err != nil {
 		return err
@@ -65,12 +71,10 @@ func (b *Builder) Len() int { return len(b.num) + len(b.ranges) }
 // Build returns the index of everything added and empties the Builder. It
 // fails when an id was added twice.
 func (b *Builder) Build() (*Index, error) {
-	seg := buildSegment(b.num, b.id, b.cc, b.top)
+	seg, err := buildSegment(b.num, b.id, b.cc, b.top)
 	b.num, b.id, b.cc, b.top = nil, nil, nil, nil
-	for i := 1; i < len(seg.byID); i++ {
-		if id := seg.id[seg.byID[i]]; id == seg.id[seg.byID[i-1]] {
-			return nil, errDuplicateID(id)
-		}
+	if err != nil {
+		return nil, err
 	}
 	x := newIndex()
 	x.longs = b.longs

@@ -109,3 +109,9 @@ func (d *delta) entries() []entry {
 	}
 	return out
 }
+
+// entry is one record on its way into the delta or a segment.
+type entry struct {
+	num, skel, id uint64
+	cc            uint16
+}

@@ -15,7 +15,9 @@
 package docindex
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -75,7 +77,7 @@ type Stats struct {
 // New returns an empty index.
 func New() *Index {
 	x := newIndex()
-	seg := buildSegment(nil, nil, nil, nil)
+	seg, _ := buildSegment(nil, nil, nil, nil)
 	x.st.Store(&state{seg: seg, delta: newDelta(0), ranges: newRangeSet()})
 	return x
 }
@@ -118,15 +120,24 @@ func (x *Index) check(cc uint16, any bool, number string, k keys) Hits {
 	st := x.st.Load()
 	var h Hits
 	seg := st.seg
-	lo, hi := seg.bucket(k.skel)
-	nums := seg.num[lo:hi]
-	for i, v := range nums {
-		if v != k.num {
-			continue
+	b := seg.home(uint32(k.skel >> 32))
+probe:
+	for {
+		bk := &seg.table[b]
+		for j := range slotsPerBucket {
+			v := bk.num[j]
+			if v == 0 {
+				break probe
+			}
+			if v == k.num {
+				m := atomic.LoadUint64(&bk.meta[j])
+				if m&deadBit == 0 && (any || metaCC(m) == cc) {
+					h.Exact = append(h.Exact, metaID(m))
+				}
+			}
 		}
-		p := lo + uint32(i)
-		if (any || seg.cc[p] == cc) && !seg.isDead(p) {
-			h.Exact = append(h.Exact, seg.id[p])
+		if b++; b == seg.nb {
+			b = 0
 		}
 	}
 	d := st.delta
@@ -149,6 +160,9 @@ func (x *Index) check(cc uint16, any bool, number string, k keys) Hits {
 // Put records that id has this number, inserting it or moving it from
 // whatever number or batch it had. Putting an unchanged record is cheap.
 func (x *Index) Put(id uint64, country, number string) error {
+	if err := checkID(id); err != nil {
+		return err
+	}
 	cc, err := countryCode(country)
 	if err != nil {
 		return err
@@ -181,7 +195,7 @@ func (x *Index) putLocked(e entry) {
 	oldPos, inSeg := uint32(0), false
 	if !inDelta {
 		oldPos, inSeg = st.seg.findID(e.id)
-		if inSeg && st.seg.num[oldPos] == e.num && st.seg.cc[oldPos] == e.cc {
+		if inSeg && st.seg.slotNum(oldPos) == e.num && metaCC(*st.seg.slotMeta(oldPos)) == e.cc {
 			return
 		}
 	}
@@ -205,6 +219,9 @@ func (x *Index) putLocked(e entry) {
 // PutRange records that id is the blank batch from..to of country (see the
 // package comment on ranges for the rule), replacing whatever id was.
 func (x *Index) PutRange(id uint64, country, from, to string) error {
+	if err := checkID(id); err != nil {
+		return err
+	}
 	cc, err := countryCode(country)
 	if err != nil {
 		return err
@@ -294,36 +311,43 @@ func (x *Index) Compact() {
 func (x *Index) compactLocked() {
 	st := x.st.Load()
 	seg, pend := st.seg, st.delta.entries()
+	slices.SortFunc(pend, func(a, b entry) int { return cmp.Compare(a.id, b.id) })
 	n := seg.len() - seg.ndead + len(pend)
 	num := make([]uint64, 0, n)
 	id := make([]uint64, 0, n)
 	cc := make([]uint16, 0, n)
-	top := make([]uint32, 0, n)
-	newBits := dirBitsFor(n)
-	reuse := newBits <= seg.dirBits
-	for b := 0; b+1 < len(seg.dir); b++ {
-		for p := seg.dir[b]; p < seg.dir[b+1]; p++ {
-			if seg.isDead(p) {
-				continue
-			}
-			num = append(num, seg.num[p])
-			id = append(id, seg.id[p])
-			cc = append(cc, seg.cc[p])
-			if reuse {
-				// The bucket index is the top of the skeleton key.
-				top = append(top, uint32(b)<<(32-seg.dirBits))
-			} else {
-				top = append(top, uint32(x.skelOf(seg.num[p])>>32))
-			}
-		}
-	}
-	for _, e := range pend {
+	add := func(e entry) {
 		num = append(num, e.num)
 		id = append(id, e.id)
 		cc = append(cc, e.cc)
-		top = append(top, uint32(e.skel>>32))
 	}
-	ns := buildSegment(num, id, cc, top)
+	// Merge the two id orders so the build needs no sort.
+	for _, slot := range seg.byID {
+		m := atomic.LoadUint64(seg.slotMeta(slot))
+		if m&deadBit != 0 {
+			continue
+		}
+		for len(pend) > 0 && pend[0].id < metaID(m) {
+			add(pend[0])
+			pend = pend[1:]
+		}
+		add(entry{num: seg.slotNum(slot), id: metaID(m), cc: metaCC(m)})
+	}
+	for _, e := range pend {
+		add(e)
+	}
+	top := make([]uint32, len(num))
+	parallelFor(len(num), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			top[i] = uint32(x.skelOf(num[i]) >> 32)
+		}
+	})
+	ns, err := buildSegment(num, id, cc, top)
+	if err != nil {
+		// The records came from a valid index: ids are unique and the size
+		// was accepted before, so this cannot happen.
+		panic("docindex: rebuild: " + err.Error())
+	}
 	x.st.Store(&state{seg: ns, delta: newDelta(0), ranges: st.ranges})
 	clear(x.dByID)
 }
@@ -404,7 +428,7 @@ func (x *Index) Lookup(id uint64) (country, number string, ok bool) {
 		return countryName(uint16(s.meta.Load())), x.long(s.num.Load()), true
 	}
 	if p, found := st.seg.findID(id); found {
-		return countryName(st.seg.cc[p]), x.long(st.seg.num[p]), true
+		return countryName(metaCC(*st.seg.slotMeta(p))), x.long(st.seg.slotNum(p)), true
 	}
 	return "", "", false
 }

@@ -1,66 +1,86 @@
 package docindex
 
 import (
-	"math/bits"
+	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
 
 // segment is the bulk part of the index: every record present at the last
-// build, in three parallel arrays grouped by directory bucket. The bucket of
-// a record is the top dirBits bits of its skeleton key, so an exact lookup
-// and a skeleton (OCR-confusion) lookup both read one bucket of about two to
-// four records: one directory read and one short scan, with no pointers to
-// chase. Order inside a bucket does not matter, which is why a build is a
-// counting sort (two linear passes) rather than a full sort.
+// build, in an open-addressing table of 64-byte buckets (one cache line, four
+// slots) filled by linear probing. A record's home bucket comes from its
+// skeleton key, so the exact number and every OCR-confusable spelling of it
+// share one probe chain. A slot holds the packed number and, in one more
+// word, the id, the country and a dead flag: an exact check, hit or no-hit,
+// usually reads one cache line and nothing else.
 //
-// A segment never changes after it is built except for its dead bits, which
-// the single writer sets atomically when a record is deleted or moved.
+// With four slots a bucket and 80 % of slots used, a record costs 20 bytes
+// of table plus 4 bytes of id order (for Delete and moves, writer only).
+//
+// A segment never changes after it is built except for the dead flags,
+// which the single writer sets atomically.
 type segment struct {
-	dirBits uint
-	dir     []uint32 // len 1<<dirBits + 1; bucket b is [dir[b], dir[b+1])
-	num     []uint64 // packed number
-	id      []uint64
-	cc      []uint16 // packed issuing country
-	byID    []uint32 // positions ordered by id, for Delete and moves (writer only)
-	dead    []atomic.Uint64
-	ndead   int    // writer only
-	maxID   uint64 // largest id, so that inserting a fresh id skips findID
+	nb    uint64 // buckets
+	table []bucket
+	byID  []uint32 // occupied slots ordered by id
+	n     int      // occupied slots
+	ndead int      // writer only
+	maxID uint64   // largest id, so that inserting a fresh id skips findID
 }
 
-// entry is one record on its way into a segment.
-type entry struct {
-	num, skel, id uint64
-	cc            uint16
+type bucket struct {
+	num  [slotsPerBucket]uint64 // packed number; 0: empty
+	meta [slotsPerBucket]uint64 // id | country<<idBits | deadBit; atomic
 }
 
-// dirBitsFor picks a directory size giving two to four records a bucket:
-// about one byte of directory a record, and a bucket fits a cache line.
-func dirBitsFor(n int) uint {
-	if n < 8 {
-		return 1
+const (
+	slotsPerBucket = 4
+	loadFactor     = 0.8
+	idBits         = 48
+	// MaxID is the largest record id the index accepts: ids share a word
+	// with the country code and a flag.
+	MaxID   = 1<<idBits - 1
+	deadBit = 1 << 63
+	ccShift = idBits
+)
+
+func metaWord(id uint64, cc uint16) uint64 { return id | uint64(cc)<<ccShift }
+func metaID(m uint64) uint64               { return m & MaxID }
+func metaCC(m uint64) uint16               { return uint16(m>>ccShift) & 0x7fff }
+
+func checkID(id uint64) error {
+	if id > MaxID {
+		return fmt.Errorf("record id %d is above the index's limit %d", id, uint64(MaxID))
 	}
-	return uint(bits.Len64(uint64(n-1))) - 2
+	return nil
 }
 
-func (s *segment) len() int { return len(s.num) }
-
-func (s *segment) bucket(skel uint64) (lo, hi uint32) {
-	b := skel >> (64 - s.dirBits)
-	return s.dir[b], s.dir[b+1]
+func bucketsFor(n int) uint64 {
+	return max(1, uint64(float64(n)/(slotsPerBucket*loadFactor))+1)
 }
 
-func (s *segment) isDead(p uint32) bool {
-	return s.dead[p>>6].Load()&(1<<(p&63)) != 0
+// home maps the top 32 bits of a skeleton key to a bucket (multiply-shift,
+// so the bucket count need not be a power of two).
+func (s *segment) home(top uint32) uint64 { return uint64(top) * s.nb >> 32 }
+
+func (s *segment) len() int { return s.n }
+
+func (s *segment) slotMeta(slot uint32) *uint64 {
+	return &s.table[slot/slotsPerBucket].meta[slot%slotsPerBucket]
 }
 
-func (s *segment) kill(p uint32) {
-	w := &s.dead[p>>6]
-	w.Store(w.Load() | 1<<(p&63))
+func (s *segment) slotNum(slot uint32) uint64 {
+	return s.table[slot/slotsPerBucket].num[slot%slotsPerBucket]
+}
+
+func (s *segment) kill(slot uint32) {
+	m := s.slotMeta(slot)
+	atomic.StoreUint64(m, atomic.LoadUint64(m)|deadBit)
 	s.ndead++
 }
 
-// findID returns the position of a live record with this id.
+// findID returns the slot of a live record with this id.
 func (s *segment) findID(id uint64) (uint32, bool) {
 	if id > s.maxID || len(s.byID) == 0 {
 		return 0, false
@@ -68,91 +88,129 @@ func (s *segment) findID(id uint64) (uint32, bool) {
 	lo, hi := 0, len(s.byID)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if s.id[s.byID[m]] < id {
+		if metaID(atomic.LoadUint64(s.slotMeta(s.byID[m]))) < id {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	for ; lo < len(s.byID); lo++ {
-		p := s.byID[lo]
-		if s.id[p] != id {
-			break
-		}
-		if !s.isDead(p) {
-			return p, true
+	if lo < len(s.byID) {
+		slot := s.byID[lo]
+		if m := atomic.LoadUint64(s.slotMeta(slot)); metaID(m) == id && m&deadBit == 0 {
+			return slot, true
 		}
 	}
 	return 0, false
 }
 
-// buildSegment groups records by bucket. skelTop holds the top 32 bits of
-// each record's skeleton key; the input slices are consumed.
-func buildSegment(num, id []uint64, cc []uint16, skelTop []uint32) *segment {
+// buildSegment places the records in a new table. skelTop holds the top 32
+// bits of each record's skeleton key. It fails on a repeated id.
+func buildSegment(num, id []uint64, cc []uint16, skelTop []uint32) (*segment, error) {
 	n := len(num)
-	s := &segment{dirBits: dirBitsFor(n)}
-	shift := 32 - s.dirBits
-	nb := 1 << s.dirBits
-	s.dir = make([]uint32, nb+1)
-	// Count per bucket, shifted by one so the prefix sum lands in place.
-	for _, t := range skelTop {
-		s.dir[(t>>shift)+1]++
+	s := &segment{nb: bucketsFor(n), n: n}
+	s.table = make([]bucket, s.nb)
+	nslots := s.nb * slotsPerBucket
+	if uint64(n) >= nslots || nslots > 1<<32 {
+		return nil, fmt.Errorf("index of %d records is too large", n)
 	}
-	for b := 1; b <= nb; b++ {
-		s.dir[b] += s.dir[b-1]
-	}
-	s.num = make([]uint64, n)
-	s.id = make([]uint64, n)
-	s.cc = make([]uint16, n)
-	pos := make([]uint32, n) // new position of input record i
-	next := make([]uint32, nb)
-	copy(next, s.dir[:nb])
-	for i, t := range skelTop {
-		b := t >> shift
-		p := next[b]
-		next[b] = p + 1
-		pos[i] = p
-	}
-	next = nil
-	// Scatter one array at a time, in parallel: each pass touches one
-	// output array, which keeps the random writes within fewer pages.
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for i, p := range pos {
-			s.num[p] = num[i]
+	// Order the records by home bucket: keys hold home<<32 | record index.
+	keys := make([]uint64, n)
+	parallelFor(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			keys[i] = s.home(skelTop[i])<<32 | uint64(i)
 		}
 	})
-	wg.Go(func() {
-		for i, p := range pos {
-			s.id[p] = id[i]
+	keys = radixSortHigh(keys, s.nb)
+	// Sweep: each record goes to the first free slot at or after its home,
+	// the slots it passes over are all taken: linear probing's invariant.
+	slotOf := make([]uint32, n)
+	var next uint64
+	var wrapped []uint64
+	for _, k := range keys {
+		i := uint32(k)
+		slot := max((k>>32)*slotsPerBucket, next)
+		if slot >= nslots {
+			wrapped = append(wrapped, k)
+			continue
 		}
-		for i, p := range pos {
-			s.cc[p] = cc[i]
+		b := &s.table[slot/slotsPerBucket]
+		b.num[slot%slotsPerBucket] = num[i]
+		b.meta[slot%slotsPerBucket] = metaWord(id[i], cc[i])
+		slotOf[i] = uint32(slot)
+		next = slot + 1
+	}
+	// Records pushed past the end continue from the start of the table.
+	next = 0
+	for _, k := range wrapped {
+		i := uint32(k)
+		for s.table[next/slotsPerBucket].num[next%slotsPerBucket] != 0 {
+			next++
 		}
-	})
-	wg.Wait()
-	s.byID = buildByID(id, pos)
+		b := &s.table[next/slotsPerBucket]
+		b.num[next%slotsPerBucket] = num[i]
+		b.meta[next%slotsPerBucket] = metaWord(id[i], cc[i])
+		slotOf[i] = uint32(next)
+	}
+	keys = nil
+	s.byID = buildByID(id, slotOf)
+	for i := 1; i < n; i++ {
+		a, b := s.table[s.byID[i-1]/slotsPerBucket].meta[s.byID[i-1]%slotsPerBucket], s.table[s.byID[i]/slotsPerBucket].meta[s.byID[i]%slotsPerBucket]
+		if metaID(a) == metaID(b) {
+			return nil, errDuplicateID(metaID(a))
+		}
+	}
 	if n > 0 {
-		s.maxID = s.id[s.byID[n-1]]
+		s.maxID = metaID(*s.slotMeta(s.byID[n-1]))
 	}
-	s.dead = make([]atomic.Uint64, (n+63)/64)
-	return s
+	return s, nil
 }
 
-// buildByID returns the new positions ordered by id. Ids from a store
-// usually arrive in row order; then pos already is the answer.
-func buildByID(id []uint64, pos []uint32) []uint32 {
-	sorted := true
+// parallelFor splits [0, n) over the cores.
+func parallelFor(n int, fn func(lo, hi int)) {
+	w := runtime.GOMAXPROCS(0)
+	if n < 1<<16 || w == 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := range w {
+		wg.Go(func() { fn(n*i/w, n*(i+1)/w) })
+	}
+	wg.Wait()
+}
+
+// radixSortHigh sorts keys by their high 32 bits, which are below limit,
+// with an LSD radix sort of 11-bit digits.
+func radixSortHigh(keys []uint64, limit uint64) []uint64 {
+	buf := make([]uint64, len(keys))
+	const digit = 11
+	for shift := uint(32); shift < 64 && limit>>(shift-32) > 0; shift += digit {
+		var count [1<<digit + 1]int
+		for _, k := range keys {
+			count[(k>>shift)&(1<<digit-1)+1]++
+		}
+		for i := 1; i < len(count); i++ {
+			count[i] += count[i-1]
+		}
+		for _, k := range keys {
+			d := (k >> shift) & (1<<digit - 1)
+			buf[count[d]] = k
+			count[d]++
+		}
+		keys, buf = buf, keys
+	}
+	return keys
+}
+
+// buildByID returns the slots ordered by id. Ids from a store usually
+// arrive in row order; then slotOf already is the answer.
+func buildByID(id []uint64, slotOf []uint32) []uint32 {
 	for i := 1; i < len(id); i++ {
 		if id[i] < id[i-1] {
-			sorted = false
-			break
+			return radixSortByID(id, slotOf)
 		}
 	}
-	if sorted {
-		return pos
-	}
-	return radixSortByID(id, pos)
+	return slotOf
 }
 
 // radixSortByID sorts pos by id with an LSD radix sort on the bytes of the
@@ -191,4 +249,25 @@ func radixSortByID(id []uint64, pos []uint32) []uint32 {
 		pos, pos2 = pos2, pos
 	}
 	return pos
+}
+
+// each calls fn for every live record in the probe chain of skel; fn
+// returns false to stop.
+func (s *segment) each(skel uint64, fn func(slot uint32, num, meta uint64)) {
+	b := s.home(uint32(skel >> 32))
+	for {
+		bk := &s.table[b]
+		for j := range slotsPerBucket {
+			v := bk.num[j]
+			if v == 0 {
+				return
+			}
+			if m := atomic.LoadUint64(&bk.meta[j]); m&deadBit == 0 {
+				fn(uint32(b*slotsPerBucket)+uint32(j), v, m)
+			}
+		}
+		if b++; b == s.nb {
+			b = 0
+		}
+	}
 }

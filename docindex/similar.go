@@ -167,16 +167,11 @@ func (s *similarSearch) probe(t []byte) {
 		return
 	}
 	s.seen[k.skel] = true
-	seg := s.st.seg
-	lo, hi := seg.bucket(k.skel)
-	for p := lo; p < hi; p++ {
-		if seg.num[p] == s.qnum || (!s.any && seg.cc[p] != s.cc) || seg.isDead(p) {
-			continue
+	s.st.seg.each(k.skel, func(_ uint32, num, m uint64) {
+		if num != s.qnum && (s.any || metaCC(m) == s.cc) && s.x.skelOf(num) == k.skel {
+			s.consider(metaID(m), metaCC(m), num)
 		}
-		if s.x.skelOf(seg.num[p]) == k.skel {
-			s.consider(seg.id[p], seg.cc[p], seg.num[p])
-		}
-	}
+	})
 	d := s.st.delta
 	for i := k.skel & d.mask; ; i = (i + 1) & d.mask {
 		sl := &d.slots[i]

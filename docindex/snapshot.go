@@ -13,9 +13,9 @@ import (
 
 // Snapshot format (all integers little endian):
 //
-//	magic "LKDOCIX\n", version uint32, dirBits uint32, n uint64
-//	dir [1<<dirBits + 1]uint32, num [n]uint64, id [n]uint64, cc [n]uint16,
-//	byID [n]uint32, dead [(n+63)/64]uint64
+//	magic "LKDOCIX\n", version uint32, buckets uint64, n uint64
+//	table: per bucket 4 packed numbers then 4 meta words (uint64 each)
+//	byID [n]uint32
 //	pending count uint64, then num, skel, id uint64 and cc uint16 each
 //	batches count uint64, then id uint64 and country, from, to (uint8 length + bytes) each
 //	long numbers count uint64, then text (uint8 length + bytes) each
@@ -96,6 +96,46 @@ func binarySize[T uint16 | uint32 | uint64](v T) uintptr {
 	return 8
 }
 
+// writeTable encodes the table bucket by bucket.
+func writeTable(s *snapWriter, table []bucket) {
+	chunk := make([]byte, 0, 1<<16)
+	for i := range table {
+		b := &table[i]
+		for j := range slotsPerBucket {
+			chunk = binary.LittleEndian.AppendUint64(chunk, b.num[j])
+		}
+		for j := range slotsPerBucket {
+			chunk = binary.LittleEndian.AppendUint64(chunk, atomic.LoadUint64(&b.meta[j]))
+		}
+		if len(chunk) == cap(chunk) {
+			s.write(chunk)
+			chunk = chunk[:0]
+		}
+	}
+	s.write(chunk)
+}
+
+// readTable decodes nb buckets, growing the table as data arrives.
+func readTable(s *snapReader, nb uint64) []bucket {
+	const bucketBytes = 16 * slotsPerBucket
+	table := make([]bucket, 0, min(nb, 1<<20))
+	chunk := make([]byte, 1024*bucketBytes)
+	for uint64(len(table)) < nb && s.err == nil {
+		m := int(min(nb-uint64(len(table)), 1024))
+		c := chunk[:m*bucketBytes]
+		s.read(c)
+		for i := 0; i < m; i++ {
+			var b bucket
+			for j := range slotsPerBucket {
+				b.num[j] = binary.LittleEndian.Uint64(c[i*bucketBytes+8*j:])
+				b.meta[j] = binary.LittleEndian.Uint64(c[i*bucketBytes+8*(slotsPerBucket+j):])
+			}
+			table = append(table, b)
+		}
+	}
+	return table
+}
+
 // WriteTo writes a snapshot of the index to w (see [Index.ReadFrom]). Writes
 // to the index wait until it is done; checks do not.
 func (x *Index) WriteTo(w io.Writer) (int64, error) {
@@ -106,16 +146,10 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	s := &snapWriter{w: bufio.NewWriterSize(w, 1<<20), crc: crc32.New(crcTable)}
 	s.write([]byte(snapshotMagic))
 	s.u32(snapshotVersion)
-	s.u32(uint32(seg.dirBits))
+	s.u64(seg.nb)
 	s.u64(uint64(seg.len()))
-	writeArray(s, seg.dir)
-	writeArray(s, seg.num)
-	writeArray(s, seg.id)
-	writeArray(s, seg.cc)
+	writeTable(s, seg.table)
 	writeArray(s, seg.byID)
-	for i := range seg.dead {
-		s.u64(seg.dead[i].Load())
-	}
 	pend := st.delta.entries()
 	s.u64(uint64(len(pend)))
 	for _, e := range pend {
@@ -249,20 +283,16 @@ func readSnapshot(s *snapReader) (*Index, error) {
 	if v := s.u32(); v != snapshotVersion {
 		return nil, corrupt("snapshot version %d, want %d", v, snapshotVersion)
 	}
-	dirBits, n := uint(s.u32()), s.u64()
+	nb, n := s.u64(), s.u64()
 	if s.err != nil {
 		return nil, s.err
 	}
-	if n >= maxSnapshotN || dirBits != dirBitsFor(int(n)) {
-		return nil, corrupt("record count %d with %d directory bits", n, dirBits)
+	if nb == 0 || nb > maxSnapshotN/slotsPerBucket || n >= nb*slotsPerBucket {
+		return nil, corrupt("%d records in %d buckets", n, nb)
 	}
-	seg := &segment{dirBits: dirBits}
-	seg.dir = readArray[uint32](s, 1<<dirBits+1)
-	seg.num = readArray[uint64](s, n)
-	seg.id = readArray[uint64](s, n)
-	seg.cc = readArray[uint16](s, n)
+	seg := &segment{nb: nb, n: int(n)}
+	seg.table = readTable(s, nb)
 	seg.byID = readArray[uint32](s, n)
-	dead := readArray[uint64](s, (n+63)/64)
 	pn := s.u64()
 	var pend []entry
 	for i := uint64(0); i < pn && s.err == nil; i++ {
@@ -296,40 +326,39 @@ func readSnapshot(s *snapReader) (*Index, error) {
 	}
 
 	// The checksum catches accidents; these checks keep a forged snapshot
-	// from making lookups index out of range.
-	if seg.dir[0] != 0 || uint64(seg.dir[len(seg.dir)-1]) != n {
-		return nil, corrupt("directory does not span %d records", n)
-	}
-	for b := 1; b < len(seg.dir); b++ {
-		if seg.dir[b] < seg.dir[b-1] {
-			return nil, corrupt("directory decreases at bucket %d", b)
+	// from making lookups loop or index out of range.
+	occupied := 0
+	for b := range seg.table {
+		bk := &seg.table[b]
+		for j := range slotsPerBucket {
+			switch {
+			case bk.num[j] == 0 && bk.meta[j] != 0:
+				return nil, corrupt("empty slot %d has data", b*slotsPerBucket+j)
+			case bk.num[j] == 0:
+			case !validCountry(metaCC(bk.meta[j])):
+				return nil, corrupt("slot %d country code %d", b*slotsPerBucket+j, metaCC(bk.meta[j]))
+			default:
+				occupied++
+				if bk.meta[j]&deadBit != 0 {
+					seg.ndead++
+				}
+			}
 		}
 	}
-	seen := make([]uint64, (n+63)/64)
-	for i, p := range seg.byID {
-		if uint64(p) >= n || seen[p>>6]&(1<<(p&63)) != 0 {
-			return nil, corrupt("id order is not a permutation")
+	if uint64(occupied) != n {
+		return nil, corrupt("%d slots used, header says %d", occupied, n)
+	}
+	nslots := uint32(nb * slotsPerBucket)
+	for i, slot := range seg.byID {
+		if slot >= nslots || seg.slotNum(slot) == 0 {
+			return nil, corrupt("id order points at slot %d", slot)
 		}
-		seen[p>>6] |= 1 << (p & 63)
-		if i > 0 && seg.id[p] <= seg.id[seg.byID[i-1]] {
+		if i > 0 && metaID(*seg.slotMeta(slot)) <= metaID(*seg.slotMeta(seg.byID[i-1])) {
 			return nil, corrupt("ids out of order or repeated at %d", i)
 		}
 	}
-	seen = nil
-	for _, c := range seg.cc {
-		if !validCountry(c) {
-			return nil, corrupt("country code %d", c)
-		}
-	}
-	seg.dead = make([]atomic.Uint64, len(dead))
-	for i, w := range dead {
-		seg.dead[i].Store(w)
-		for ; w != 0; w &= w - 1 {
-			seg.ndead++
-		}
-	}
 	if n > 0 {
-		seg.maxID = seg.id[seg.byID[n-1]]
+		seg.maxID = metaID(*seg.slotMeta(seg.byID[n-1]))
 	}
 
 	x := newIndex()
@@ -343,7 +372,7 @@ func readSnapshot(s *snapReader) (*Index, error) {
 	st := &state{seg: seg, delta: newDelta(len(pend)), ranges: newRangeSet()}
 	x.st.Store(st)
 	for _, e := range pend {
-		if e.num == 0 || e.skel == 0 || !validCountry(e.cc) {
+		if e.num == 0 || e.skel == 0 || !validCountry(e.cc) || e.id > MaxID {
 			return nil, corrupt("pending record %d", e.id)
 		}
 		if _, dup := x.dByID[e.id]; dup {
@@ -354,6 +383,9 @@ func readSnapshot(s *snapReader) (*Index, error) {
 	locs := make([]rangeLoc, 0, len(ranges))
 	for _, rr := range ranges {
 		cc, err := countryCode(rr.country)
+		if err == nil {
+			err = checkID(rr.id)
+		}
 		if err != nil {
 			return nil, corrupt("batch %d: %v", rr.id, err)
 		}
