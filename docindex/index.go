@@ -209,7 +209,7 @@ func (x *Index) putLocked(e entry) {
 		st.seg.kill(oldPos)
 	default:
 		if loc, ok := x.rByID[e.id]; ok {
-			x.st.Store(&state{seg: st.seg, delta: st.delta, ranges: st.ranges.with(rangeKey{}, nil, loc.key, e.id, true)})
+			x.st.Store(&state{seg: st.seg, delta: st.delta, ranges: st.ranges.with(rangeKey{}, 0, nil, loc.key, e.id, true)})
 			delete(x.rByID, e.id)
 		}
 	}
@@ -239,7 +239,7 @@ func (x *Index) PutRange(id uint64, country, from, to string) error {
 func (x *Index) putRangeLocked(loc rangeLoc) {
 	st := x.st.Load()
 	old, had := x.rByID[loc.rec.id]
-	x.st.Store(&state{seg: st.seg, delta: st.delta, ranges: st.ranges.with(loc.key, &loc.rec, old.key, loc.rec.id, had)})
+	x.st.Store(&state{seg: st.seg, delta: st.delta, ranges: st.ranges.with(loc.key, tailStart(loc.from), &loc.rec, old.key, loc.rec.id, had)})
 	x.rByID[loc.rec.id] = loc
 	if !had {
 		x.removeSingleLocked(loc.rec.id)
@@ -253,7 +253,7 @@ func (x *Index) Delete(id uint64) bool {
 	defer x.wmu.Unlock()
 	if loc, ok := x.rByID[id]; ok {
 		st := x.st.Load()
-		x.st.Store(&state{seg: st.seg, delta: st.delta, ranges: st.ranges.with(rangeKey{}, nil, loc.key, id, true)})
+		x.st.Store(&state{seg: st.seg, delta: st.delta, ranges: st.ranges.with(rangeKey{}, 0, nil, loc.key, id, true)})
 		delete(x.rByID, id)
 		return true
 	}

@@ -30,6 +30,7 @@ type rangeRec struct {
 }
 
 type rangeGroup struct {
+	plen  int        // prefix length of the group's numbers
 	recs  []rangeRec // sorted by lo
 	maxHi []uint64   // maxHi[i] = max(recs[0..i].hi), to stop scanning early
 }
@@ -39,6 +40,9 @@ type rangeGroup struct {
 type rangeSet struct {
 	groups map[rangeKey]*rangeGroup
 	filter *[1024]uint64 // one bit per hashed rangeKey: cheap no-hit path
+	// shapes[n] has bit p set when some batch has numbers of length n with
+	// a prefix of length p: most numbers are ruled out before any hashing.
+	shapes *[MaxNumberLen + 1]uint64
 	count  int
 }
 
@@ -47,6 +51,15 @@ type Range struct {
 	ID       uint64
 	Country  string
 	From, To string
+}
+
+// tailStart returns the length of number's prefix.
+func tailStart(number string) int {
+	i := len(number)
+	for i > 0 && number[i-1] >= '0' && number[i-1] <= '9' {
+		i--
+	}
+	return i
 }
 
 // splitTail splits a canonical number into the key of its batch group and
@@ -122,13 +135,20 @@ func filterBit(k rangeKey) (word int, bit uint64) {
 }
 
 func newRangeSet() *rangeSet {
-	return &rangeSet{groups: map[rangeKey]*rangeGroup{}, filter: new([1024]uint64)}
+	return &rangeSet{groups: map[rangeKey]*rangeGroup{}, filter: new([1024]uint64), shapes: new([MaxNumberLen + 1]uint64)}
+}
+
+// mark records group k in the filters; plen is its prefix length.
+func (rs *rangeSet) mark(k rangeKey, plen int) {
+	w, bit := filterBit(k)
+	rs.filter[w] |= bit
+	rs.shapes[k.n] |= 1 << plen
 }
 
 // lookup appends the ids of batches holding number (of country cc, or of
 // any country when any is set).
 func (rs *rangeSet) lookup(number string, cc uint16, any bool, dst []uint64) []uint64 {
-	if rs.count == 0 {
+	if rs.count == 0 || len(number) > MaxNumberLen || rs.shapes[len(number)]&(1<<tailStart(number)) == 0 {
 		return dst
 	}
 	k, tail, ok := splitTail(number)
@@ -159,7 +179,7 @@ func (rs *rangeSet) lookup(number string, cc uint16, any bool, dst []uint64) []u
 	return dst
 }
 
-func newGroup(recs []rangeRec) *rangeGroup {
+func newGroup(recs []rangeRec, plen int) *rangeGroup {
 	slices.SortFunc(recs, func(a, b rangeRec) int {
 		switch {
 		case a.lo < b.lo:
@@ -169,7 +189,7 @@ func newGroup(recs []rangeRec) *rangeGroup {
 		}
 		return 0
 	})
-	g := &rangeGroup{recs: recs, maxHi: make([]uint64, len(recs))}
+	g := &rangeGroup{plen: plen, recs: recs, maxHi: make([]uint64, len(recs))}
 	var m uint64
 	for i, r := range recs {
 		m = max(m, r.hi)
@@ -178,10 +198,12 @@ func newGroup(recs []rangeRec) *rangeGroup {
 	return g
 }
 
-// with returns a copy of rs with rec added to group k and the batch with id
+// with returns a copy of rs with rec added to group k (of prefix length
+// plen) and the batch with id
 // drop (if any, in group dk) removed.
-func (rs *rangeSet) with(k rangeKey, rec *rangeRec, dk rangeKey, drop uint64, dropping bool) *rangeSet {
-	out := &rangeSet{groups: make(map[rangeKey]*rangeGroup, len(rs.groups)+1), filter: new([1024]uint64), count: rs.count}
+func (rs *rangeSet) with(k rangeKey, plen int, rec *rangeRec, dk rangeKey, drop uint64, dropping bool) *rangeSet {
+	out := newRangeSet()
+	out.count = rs.count
 	for gk, g := range rs.groups {
 		out.groups[gk] = g
 	}
@@ -197,7 +219,7 @@ func (rs *rangeSet) with(k rangeKey, rec *rangeRec, dk rangeKey, drop uint64, dr
 			if len(recs) == 0 {
 				delete(out.groups, dk)
 			} else {
-				out.groups[dk] = newGroup(recs)
+				out.groups[dk] = newGroup(recs, g.plen)
 			}
 		}
 	}
@@ -206,12 +228,11 @@ func (rs *rangeSet) with(k rangeKey, rec *rangeRec, dk rangeKey, drop uint64, dr
 		if g := out.groups[k]; g != nil {
 			recs = append(recs, g.recs...)
 		}
-		out.groups[k] = newGroup(append(recs, *rec))
+		out.groups[k] = newGroup(append(recs, *rec), plen)
 		out.count++
 	}
-	for gk := range out.groups {
-		w, bit := filterBit(gk)
-		out.filter[w] |= bit
+	for gk, g := range out.groups {
+		out.mark(gk, g.plen)
 	}
 	return out
 }

@@ -120,6 +120,7 @@ func buildSegment(num, id []uint64, cc []uint16, skelTop []uint32) (*segment, er
 			keys[i] = s.home(skelTop[i])<<32 | uint64(i)
 		}
 	})
+	skelTop = nil
 	keys = radixSortHigh(keys, s.nb)
 	// Sweep: each record goes to the first free slot at or after its home,
 	// the slots it passes over are all taken: linear probing's invariant.
