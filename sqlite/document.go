@@ -19,35 +19,70 @@ func (db *DB) InsertDocuments(ctx context.Context, docs []*lookout.Document, aud
 	errs := make([]error, len(docs))
 	err := db.write(ctx, func(tx *sql.Tx, now time.Time) error {
 		clear(errs)
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO documents (number, number_to, issuing_country, owner_country, type, status, event_date, restriction, remarks, review_date, created_by, created_at, updated_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT DO NOTHING RETURNING id`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		change, err := tx.PrepareContext(ctx, `INSERT INTO changes (database, record_id, op, time) VALUES ('documents', ?, 'put', ?)`)
-		if err != nil {
-			return err
-		}
-		defer change.Close()
 		nowText := now.Format(timeFormat)
-		var entries []*lookout.AuditEntry
-		for i, d := range docs {
-			restriction, err := encodeRestriction(d.Restriction)
+		var stored []*lookout.Document
+		ins := &multiRow{
+			head: `INSERT INTO documents (number, number_to, issuing_country, owner_country, type, status, event_date, restriction, remarks, review_date, created_by, created_at, updated_at, version) VALUES `,
+			row:  `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+			tail: ` ON CONFLICT DO NOTHING RETURNING id, issuing_country, number, type`,
+		}
+		defer ins.close()
+		for lo := 0; lo < len(docs); lo += insertRows {
+			chunk := docs[lo:min(lo+insertRows, len(docs))]
+			args := make([]any, 0, 13*len(chunk))
+			for _, d := range chunk {
+				restriction, err := encodeRestriction(d.Restriction)
+				if err != nil {
+					return err
+				}
+				d.ID, d.CreatedAt, d.UpdatedAt, d.Version = 0, now, now, 1
+				args = append(args, d.Number, d.NumberTo, d.IssuingCountry, d.OwnerCountry, d.Type, d.Status, d.EventDate, restriction, d.Remarks, d.ReviewDate, d.CreatedBy, nowText, nowText)
+			}
+			rows, err := ins.query(ctx, tx, len(chunk), args)
 			if err != nil {
+				return fmt.Errorf("insert documents: %w", err)
+			}
+			// RETURNING gives the stored rows only; match them to the chunk by
+			// their unique key (the first of two equal rows is the stored one).
+			type key struct{ country, number, typ string }
+			ids := map[key]int64{}
+			for rows.Next() {
+				var k key
+				var id int64
+				if err := rows.Scan(&id, &k.country, &k.number, &k.typ); err != nil {
+					rows.Close()
+					return err
+				}
+				ids[k] = id
+			}
+			if err := rows.Close(); err != nil {
 				return err
 			}
-			d.CreatedAt, d.UpdatedAt, d.Version = now, now, 1
-			err = stmt.QueryRowContext(ctx, d.Number, d.NumberTo, d.IssuingCountry, d.OwnerCountry, d.Type, d.Status, d.EventDate, restriction, d.Remarks, d.ReviewDate, d.CreatedBy, nowText, nowText).Scan(&d.ID)
-			if errors.Is(err, sql.ErrNoRows) {
-				errs[i] = lookout.Errorf(lookout.ECONFLICT, "%s %s of %s is recorded already", d.Type, d.Number, d.IssuingCountry)
-				continue
-			} else if err != nil {
-				return fmt.Errorf("insert document %s: %w", d.Number, err)
+			for i, d := range chunk {
+				k := key{d.IssuingCountry, d.Number, d.Type}
+				if id, ok := ids[k]; ok {
+					d.ID = id
+					delete(ids, k)
+					stored = append(stored, d)
+				} else {
+					errs[lo+i] = lookout.Errorf(lookout.ECONFLICT, "%s %s of %s is recorded already", d.Type, d.Number, d.IssuingCountry)
+				}
 			}
-			if _, err := change.ExecContext(ctx, d.ID, nowText); err != nil {
+		}
+		changes := &multiRow{head: `INSERT INTO changes (database, record_id, op, time) VALUES `, row: `('documents', ?, 'put', ?)`}
+		defer changes.close()
+		for lo := 0; lo < len(stored); lo += insertRows {
+			chunk := stored[lo:min(lo+insertRows, len(stored))]
+			args := make([]any, 0, 2*len(chunk))
+			for _, d := range chunk {
+				args = append(args, d.ID, nowText)
+			}
+			if err := changes.exec(ctx, tx, len(chunk), args); err != nil {
 				return err
 			}
+		}
+		entries := make([]*lookout.AuditEntry, 0, len(stored))
+		for _, d := range stored {
 			if e := audit(d); e != nil {
 				entries = append(entries, e)
 			}

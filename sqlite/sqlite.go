@@ -25,6 +25,9 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
+// insertRows is how many rows one multi-row INSERT carries.
+const insertRows = 64
+
 // timeFormat keeps microseconds and sorts as text.
 const timeFormat = "2006-01-02T15:04:05.000000Z"
 
@@ -57,7 +60,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	dsn := func(extra string) string {
 		q := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"} {
+		for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)", "temp_store(MEMORY)", "cache_size(-65536)"} {
 			q.Add("_pragma", p)
 		}
 		return "file:" + path + "?" + q.Encode() + extra
@@ -188,26 +191,65 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx, now time.Time) erro
 	return nil
 }
 
-// appendAudit chains entries onto the head and inserts them; db.mu is held.
-func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, now time.Time, entries ...*lookout.AuditEntry) error {
-	if len(entries) == 0 {
-		return nil
+// multiRow is an INSERT of up to insertRows rows per statement, prepared
+// once per transaction for full chunks: per-statement overhead, not the
+// B-tree, dominates single-row inserts.
+type multiRow struct {
+	head, row, tail string
+	full            *sql.Stmt
+}
+
+// query runs the statement for n rows with args.
+func (m *multiRow) query(ctx context.Context, tx *sql.Tx, n int, args []any) (*sql.Rows, error) {
+	text := func(n int) string {
+		return m.head + strings.TrimSuffix(strings.Repeat(m.row+", ", n), ", ") + m.tail
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit (seq, time, agency_id, country, action, database, object, query, outcome, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if n < insertRows {
+		return tx.QueryContext(ctx, text(n), args...)
+	}
+	if m.full == nil {
+		var err error
+		if m.full, err = tx.PrepareContext(ctx, text(insertRows)); err != nil {
+			return nil, err
+		}
+	}
+	return m.full.QueryContext(ctx, args...)
+}
+
+// exec runs the statement for n rows and discards any result rows.
+func (m *multiRow) exec(ctx context.Context, tx *sql.Tx, n int, args []any) error {
+	rows, err := m.query(ctx, tx, n, args)
 	if err != nil {
 		return err
 	}
-	defer stmt.Close()
-	for _, e := range entries {
-		if e.Time.IsZero() {
-			e.Time = now
+	return rows.Close()
+}
+
+func (m *multiRow) close() {
+	if m.full != nil {
+		m.full.Close()
+	}
+}
+
+// appendAudit chains entries onto the head and inserts them; db.mu is held.
+func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, now time.Time, entries ...*lookout.AuditEntry) error {
+	ins := &multiRow{head: `INSERT INTO audit (seq, time, agency_id, country, action, database, object, query, outcome, detail, prev_hash, hash) VALUES `, row: `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`}
+	defer ins.close()
+	for lo := 0; lo < len(entries); lo += insertRows {
+		chunk := entries[lo:min(lo+insertRows, len(entries))]
+		args := make([]any, 0, 12*len(chunk))
+		for _, e := range chunk {
+			if e.Time.IsZero() {
+				e.Time = now
+			}
+			e.Time = e.Time.UTC().Truncate(time.Microsecond)
+			e.Chain(db.head)
+			db.head = e
+			args = append(args, e.Seq, e.Time.Format(timeFormat), e.AgencyID, e.Country, e.Action, e.Database, e.Object, e.Query, e.Outcome, e.Detail, e.PrevHash, e.Hash)
 		}
-		e.Time = e.Time.UTC().Truncate(time.Microsecond)
-		e.Chain(db.head)
-		if _, err := stmt.ExecContext(ctx, e.Seq, e.Time.Format(timeFormat), e.AgencyID, e.Country, e.Action, e.Database, e.Object, e.Query, e.Outcome, e.Detail, e.PrevHash, e.Hash); err != nil {
-			return fmt.Errorf("append audit entry %d: %w", e.Seq, err)
+		if err := ins.exec(ctx, tx, len(chunk), args); err != nil {
+			return fmt.Errorf("append audit entries %d-%d: %w", chunk[0].Seq, chunk[len(chunk)-1].Seq, err)
 		}
-		db.head = e
 	}
 	return nil
 }
