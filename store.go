@@ -67,6 +67,8 @@ type Store interface {
 	Stats(ctx context.Context, f StatsFilter) ([]StatsRow, error)
 	// Changes returns the change feed after seq.
 	Changes(ctx context.Context, since int64, limit int) ([]Change, error)
+	// ChangeHead returns the sequence number of the last change, 0 if none.
+	ChangeHead(ctx context.Context) (int64, error)
 }
 
 // Now returns the current time truncated to microseconds in UTC, the

@@ -10,7 +10,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -89,16 +88,6 @@ func (h *Hub) Close() error {
 	h.closing.Do(func() { close(h.searches) })
 	<-h.stopped
 	return nil
-}
-
-// LoadDocumentIndex fills idx with every document of store.
-func LoadDocumentIndex(ctx context.Context, store lookout.Store, idx DocumentIndex) error {
-	return store.ScanDocuments(ctx, func(id int64, country, number, numberTo string) error {
-		if err := idx.Put(id, country, number, numberTo); err != nil {
-			return fmt.Errorf("index document %d: %w", id, err)
-		}
-		return nil
-	})
 }
 
 type pendingSearch struct {

@@ -219,3 +219,10 @@ func (db *DB) Changes(ctx context.Context, since int64, n int) ([]lookout.Change
 	}
 	return out, rows.Err()
 }
+
+// ChangeHead returns the sequence number of the last change.
+func (db *DB) ChangeHead(ctx context.Context) (int64, error) {
+	var seq int64
+	err := db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes`).Scan(&seq)
+	return seq, err
+}

@@ -208,6 +208,9 @@ func testDocuments(t *testing.T, s lookout.Store) {
 		if ch, _ := s.Changes(ctx, ch[2].Seq, 100); len(ch) != 1 {
 			t.Fatalf("changes since: %+v", ch)
 		}
+		if head, err := s.ChangeHead(ctx); err != nil || head != ch[3].Seq {
+			t.Fatalf("change head %d, want %d: %v", head, ch[3].Seq, err)
+		}
 	})
 }
 

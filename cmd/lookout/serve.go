@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/lookout-network/lookout/docindex"
 	lhttp "github.com/lookout-network/lookout/http"
 	"github.com/lookout-network/lookout/hub"
 	"github.com/lookout-network/lookout/pki"
@@ -37,6 +36,7 @@ type Main struct {
 	Log       *slog.Logger
 
 	store    *sqlite.DB
+	docs     hub.DocumentIndex
 	hub      *hub.Hub
 	server   *http.Server
 	listener net.Listener
@@ -108,13 +108,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.store, err = sqlite.Open(ctx, path); err != nil {
 		return err
 	}
-	start := time.Now()
-	idx := hub.NewDocumentIndex(docindex.New())
-	if err := hub.LoadDocumentIndex(ctx, m.store, idx); err != nil {
-		return fmt.Errorf("load document index: %w", err)
+	if m.docs, err = hub.OpenDocumentIndex(ctx, m.store, m.snapshotPath(), m.Log); err != nil {
+		return err
 	}
-	m.Log.Info("document index loaded", "records", idx.Len(), "seconds", time.Since(start).Seconds())
-	m.hub = hub.New(m.store, idx, m.Log)
+	m.hub = hub.New(m.store, m.docs, m.Log)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -163,12 +160,19 @@ func (m *Main) Close() error {
 	}
 	if m.hub != nil {
 		errs = append(errs, m.hub.Close())
+		// With every write done, a snapshot lets the next start skip the
+		// full scan of the store; losing it costs only time.
+		if err := hub.SaveDocumentIndex(context.Background(), m.store, m.docs, m.snapshotPath()); err != nil {
+			m.Log.Warn("document index snapshot not saved", "err", err)
+		}
 	}
 	if m.store != nil {
 		errs = append(errs, m.store.Close())
 	}
 	return errors.Join(errs...)
 }
+
+func (m *Main) snapshotPath() string { return filepath.Join(m.DataDir, "documents.index") }
 
 func isLoopback(host string) bool {
 	if host == "localhost" {
