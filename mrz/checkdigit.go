@@ -21,18 +21,24 @@ var (
 	ErrCheckDigitChar = errors.New("character outside the MRZ set A-Z 0-9 <")
 )
 
-// charValue is the 7-3-1 value of an MRZ character, or -1 outside the set.
-func charValue(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'A' && c <= 'Z':
-		return int(c-'A') + 10
-	case c == '<':
-		return 0
+// charValues holds the 7-3-1 value of each MRZ character and -1 for every
+// other byte; a table keeps the per-character cost of parsing to one load.
+var charValues = func() (t [256]int8) {
+	for i := range t {
+		t[i] = -1
 	}
-	return -1
-}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = int8(c - '0')
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = int8(c-'A') + 10
+	}
+	t['<'] = 0
+	return t
+}()
+
+// charValue is the 7-3-1 value of an MRZ character, or -1 outside the set.
+func charValue(c byte) int { return int(charValues[c]) }
 
 // CheckDigit returns the ICAO Doc 9303 check digit (0-9) of s: character
 // values 0-9, A-Z = 10-35 and '<' = 0, weighted 7, 3, 1 repeating from the

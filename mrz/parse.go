@@ -143,7 +143,14 @@ func Parse(lines []string) Result {
 // stripSpace removes white space from a line without allocating when there
 // is none.
 func stripSpace(l string) string {
-	if strings.IndexAny(l, " \t\r\n\v\f") < 0 {
+	clean := true
+	for i := 0; i < len(l); i++ {
+		if c := l[i]; c <= ' ' && (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') {
+			clean = false
+			break
+		}
+	}
+	if clean {
 		return l
 	}
 	return strings.Map(func(r rune) rune {
