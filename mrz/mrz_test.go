@@ -103,6 +103,7 @@ func TestParseStringSplitsLines(t *testing.T) {
 	}{
 		{"OK/LF", c.Lines[0] + "\n" + c.Lines[1]},
 		{"OK/CRLFTrailing", c.Lines[0] + "\r\n" + c.Lines[1] + "\r\n"},
+		{"OK/CR", c.Lines[0] + "\r" + c.Lines[1]},
 		{"OK/Spaces", " " + c.Lines[0][:10] + " " + c.Lines[0][10:] + "\n\n" + c.Lines[1] + " "},
 	}
 	want := mrz.Parse(c.Lines)

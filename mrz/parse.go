@@ -104,9 +104,9 @@ func detect(lines []string) *layout {
 }
 
 // ParseString parses an MRZ given as one string with its lines separated by
-// newlines (CR LF accepted), as the check API receives it. See [Parse].
+// LF, CR LF or CR, as the check API receives it. See [Parse].
 func ParseString(s string) Result {
-	return Parse(strings.Split(s, "\n"))
+	return Parse(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }))
 }
 
 // Parse reads and validates the lines of an MRZ in any of the five Doc 9303
@@ -273,7 +273,7 @@ func (lay *layout) parse(lines []string) Result {
 
 // formatIssues adds the issues of the fields that no check digit protects
 // or whose content a digit cannot vouch for (a date can pass its check
-// digit and still be 13th month).
+// digit and still name a thirteenth month).
 func (lay *layout) formatIssues(r *Result, lines []string, name string) {
 	f := r.Fields
 	if !strings.ContainsRune(lay.codeFirst, rune(lines[0][0])) {
