@@ -150,6 +150,9 @@ func Bench(cfg BenchConfig) (*BenchReport, error) {
 	n := float64(cfg.Profiles + cfg.Relatives)
 	rep := &BenchReport{Profiles: cfg.Profiles, Relatives: cfg.Relatives, GeneralProfiles: st.General, Buckets: st.Buckets,
 		LoadSeconds: round2(load.Seconds()), GOMAXPROCS: runtime.GOMAXPROCS(0), TargetBytes: 100}
+	// The real samples were live at the first reading: keep them for the
+	// second so that only the index is measured.
+	runtime.KeepAlive(real)
 	if after.HeapAlloc > before.HeapAlloc {
 		rep.HeapBytes = after.HeapAlloc - before.HeapAlloc
 	}

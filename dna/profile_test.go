@@ -1,6 +1,7 @@
 package dna_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -154,4 +155,26 @@ func TestTargets(t *testing.T) {
 			}
 		}
 	}
+}
+
+func FuzzParseLoci(f *testing.F) {
+	f.Add("D3S1358", "15", "16!")
+	f.Add("Penta D", "<2.2", "OL")
+	f.Add("AMEL", "X", "Y")
+	f.Add("TH01", "9.3", "*")
+	f.Fuzz(func(t *testing.T, name, a, b string) {
+		ls, err := dna.ParseLoci(map[string][]string{name: {a, b}})
+		if err != nil {
+			return
+		}
+		// canonical output parses to itself
+		p := dna.Profile{Loci: ls}
+		again, err := dna.ParseLoci(p.LociMap())
+		if err != nil {
+			t.Fatalf("canonical loci %v do not parse: %v", p.LociMap(), err)
+		}
+		if q := (dna.Profile{Loci: again}); !reflect.DeepEqual(q.LociMap(), p.LociMap()) {
+			t.Fatalf("loci %v parse to %v", p.LociMap(), q.LociMap())
+		}
+	})
 }
