@@ -72,6 +72,10 @@ type Stats struct {
 	Ranges  int // live blank batches
 	Pending int // records written since the last rebuild
 	Dead    int // deleted or moved records not yet dropped by a rebuild
+	// OffHeapBytes is memory the index holds outside the Go heap (its main
+	// table, when large, is mapped directly so it can use huge pages); it
+	// is not in runtime.MemStats.
+	OffHeapBytes int64
 }
 
 // New returns an empty index.
@@ -397,6 +401,8 @@ func (x *Index) Stats() Stats {
 		Ranges:  st.ranges.count,
 		Pending: st.delta.live,
 		Dead:    st.seg.ndead + st.delta.used - st.delta.live,
+
+		OffHeapBytes: st.seg.offHeap,
 	}
 }
 

@@ -27,6 +27,8 @@ type segment struct {
 	n     int      // occupied slots
 	ndead int      // writer only
 	maxID uint64   // largest id, so that inserting a fresh id skips findID
+	// offHeap is the size of the table's mapping outside the Go heap.
+	offHeap int64
 }
 
 type bucket struct {
@@ -108,10 +110,12 @@ func (s *segment) findID(id uint64) (uint32, bool) {
 func buildSegment(num, id []uint64, cc []uint16, skelTop []uint32) (*segment, error) {
 	n := len(num)
 	s := &segment{nb: bucketsFor(n), n: n}
-	s.table = make([]bucket, s.nb)
 	nslots := s.nb * slotsPerBucket
 	if uint64(n) >= nslots || nslots > 1<<32 {
 		return nil, fmt.Errorf("index of %d records is too large", n)
+	}
+	if s.table, s.offHeap = allocTable(s.nb, s); s.offHeap < 0 {
+		return nil, fmt.Errorf("cannot map memory for an index of %d records", n)
 	}
 	// Order the records by home bucket: keys hold home<<32 | record index.
 	keys := make([]uint64, n)

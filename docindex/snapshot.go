@@ -8,6 +8,7 @@ import (
 	"hash"
 	"hash/crc32"
 	"io"
+	"runtime"
 	"sync/atomic"
 )
 
@@ -115,10 +116,22 @@ func writeTable(s *snapWriter, table []bucket) {
 	s.write(chunk)
 }
 
-// readTable decodes nb buckets, growing the table as data arrives.
-func readTable(s *snapReader, nb uint64) []bucket {
+// readTable decodes nb buckets. A small table grows as data arrives, so a
+// forged count cannot allocate more than the input holds; a large one is
+// mapped, which costs memory only as it is filled.
+func readTable(s *snapReader, nb uint64, owner *segment) ([]bucket, int64) {
 	const bucketBytes = 16 * slotsPerBucket
-	table := make([]bucket, 0, min(nb, 1<<20))
+	var table []bucket
+	var offHeap int64
+	if nb*bucketBytes >= mmapMin {
+		full, n := allocTable(nb, owner)
+		if n < 0 {
+			return nil, n
+		}
+		table, offHeap = full[:0], n
+	} else {
+		table = make([]bucket, 0, min(nb, 1<<20))
+	}
 	chunk := make([]byte, 1024*bucketBytes)
 	for uint64(len(table)) < nb && s.err == nil {
 		m := int(min(nb-uint64(len(table)), 1024))
@@ -133,7 +146,7 @@ func readTable(s *snapReader, nb uint64) []bucket {
 			table = append(table, b)
 		}
 	}
-	return table
+	return table, offHeap
 }
 
 // WriteTo writes a snapshot of the index to w (see [Index.ReadFrom]). Writes
@@ -150,6 +163,7 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	s.u64(uint64(seg.len()))
 	writeTable(s, seg.table)
 	writeArray(s, seg.byID)
+	runtime.KeepAlive(seg) // the table may live outside the heap, freed with seg
 	pend := st.delta.entries()
 	s.u64(uint64(len(pend)))
 	for _, e := range pend {
@@ -291,7 +305,9 @@ func readSnapshot(s *snapReader) (*Index, error) {
 		return nil, corrupt("%d records in %d buckets", n, nb)
 	}
 	seg := &segment{nb: nb, n: int(n)}
-	seg.table = readTable(s, nb)
+	if seg.table, seg.offHeap = readTable(s, nb, seg); seg.offHeap < 0 {
+		return nil, corrupt("cannot map memory for %d buckets", nb)
+	}
 	seg.byID = readArray[uint32](s, n)
 	pn := s.u64()
 	var pend []entry

@@ -84,6 +84,7 @@ type docBenchResult struct {
 	SimilarMsP99         float64 `json:"similar_ms_p99"`
 	SimilarRecall        float64 `json:"similar_recall"`
 	PutsPerSecond        float64 `json:"puts_per_second,omitempty"`
+	CompactSeconds       float64 `json:"compact_seconds,omitempty"`
 	SnapshotBytes        int64   `json:"snapshot_bytes,omitempty"`
 	SnapshotWriteSeconds float64 `json:"snapshot_write_seconds,omitempty"`
 	SnapshotReadSeconds  float64 `json:"snapshot_read_seconds,omitempty"`
@@ -472,5 +473,9 @@ func (b *docBench) timePuts(ctx context.Context) error {
 	el := time.Since(t)
 	b.res.PutsPerSecond = float64(len(docs)) / el.Seconds()
 	b.printf("live writes: %.0f puts a second (one writer, %d new records)\n", b.res.PutsPerSecond, len(docs))
+	t = time.Now()
+	b.x.Compact()
+	b.res.CompactSeconds = time.Since(t).Seconds()
+	b.printf("rebuild folding them in: %.2f s (writes wait, checks do not)\n", b.res.CompactSeconds)
 	return ctx.Err()
 }
