@@ -46,6 +46,16 @@ type Store interface {
 	// building; only the fields an index needs are guaranteed to be set.
 	ScanDocuments(ctx context.Context, fn func(id int64, country, number, numberTo string) error) error
 
+	// InsertDNAProfiles stores profiles, setting their IDs; a reference the
+	// owner used already is refused with ECONFLICT in errs.
+	InsertDNAProfiles(ctx context.Context, ps []*DNAProfile, audit func(*DNAProfile) *AuditEntry) (errs []error, err error)
+	// DNAProfilesByID returns the profiles of ids that exist.
+	DNAProfilesByID(ctx context.Context, ids []int64) ([]*DNAProfile, error)
+	// DeleteDNAProfile deletes a profile; ENOTFOUND.
+	DeleteDNAProfile(ctx context.Context, id int64, audit *AuditEntry) error
+	// ScanDNAProfiles calls fn for every profile in ID order.
+	ScanDNAProfiles(ctx context.Context, fn func(*DNAProfile) error) error
+
 	// RecordSearches appends the audit entries of searches and the hits they
 	// opened (setting the hits' IDs), and counts them in the statistics, all
 	// in one transaction: the group commit of searches.

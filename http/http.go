@@ -61,6 +61,11 @@ func NewServer(h *hub.Hub, log *slog.Logger, reg *prometheus.Registry) *Server {
 	s.handle("POST /v1/documents/check", s.checkDocument)
 	s.handle("POST /v1/documents/check/batch", s.checkDocumentBatch)
 
+	s.handle("POST /v1/dna/profiles", s.createDNAProfile)
+	s.handle("GET /v1/dna/profiles/{id}", s.getDNAProfile)
+	s.handle("DELETE /v1/dna/profiles/{id}", s.deleteDNAProfile)
+	s.handle("POST /v1/dna/search", s.searchDNA)
+
 	s.handle("GET /v1/hits", s.listHits)
 	s.handle("GET /v1/hits/{id}", s.getHit)
 	s.handle("GET /v1/stats", s.stats)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/lookout-network/lookout"
+	"github.com/lookout-network/lookout/dna"
 )
 
 // DocumentIndex is what the hub needs of the travel-document index: candidate
@@ -45,6 +46,7 @@ type SimilarCandidate struct {
 type Hub struct {
 	store lookout.Store
 	docs  DocumentIndex
+	dna   *dna.Index
 	log   *slog.Logger
 	now   lookout.Clock
 
@@ -65,6 +67,7 @@ var (
 	_ lookout.HitService      = (*Hub)(nil)
 	_ lookout.AuditService    = (*Hub)(nil)
 	_ lookout.StatsService    = (*Hub)(nil)
+	_ lookout.DNAService      = (*Hub)(nil)
 )
 
 // New returns a hub over store and the document index, which the caller

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/lookout-network/lookout/dna"
 	lhttp "github.com/lookout-network/lookout/http"
 	"github.com/lookout-network/lookout/hub"
 	"github.com/lookout-network/lookout/pki"
@@ -33,7 +34,10 @@ type Main struct {
 	Listen    string
 	Postgres  string
 	Plaintext bool
-	Log       *slog.Logger
+	// DNAFrequencies is the folder of allele-frequency tables for DNA
+	// likelihood ratios.
+	DNAFrequencies string
+	Log            *slog.Logger
 
 	store    *sqlite.DB
 	docs     hub.DocumentIndex
@@ -54,6 +58,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.Listen, "listen", "127.0.0.1:8443", "address to listen on")
 	fs.StringVar(&m.Postgres, "postgres", "", "PostgreSQL URL of the store (instead of the embedded one)")
 	fs.BoolVar(&m.Plaintext, "plaintext", false, "serve without TLS (refused unless the address is a loopback address)")
+	fs.StringVar(&m.DNAFrequencies, "dna-frequencies", defaultDNAFrequencies, "folder of STR allele-frequency tables (NIST 1036, UK DNA-17, norSTR CSVs)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -112,6 +117,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.hub = hub.New(m.store, m.docs, m.Log)
+	if err := m.openDNA(ctx); err != nil {
+		return err
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -170,6 +178,30 @@ func (m *Main) Close() error {
 		errs = append(errs, m.store.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// defaultDNAFrequencies is where the published frequency tables sit beside
+// a checkout of the project.
+const defaultDNAFrequencies = "../shared/data/dna"
+
+// openDNA loads the allele frequencies and the DNA index. Without frequency
+// tables the server runs, and DNA routes say why they cannot answer.
+func (m *Main) openDNA(ctx context.Context) error {
+	if m.DNAFrequencies == "" {
+		m.DNAFrequencies = defaultDNAFrequencies
+	}
+	pops, err := dna.LoadPopulations(m.DNAFrequencies)
+	if err != nil {
+		m.Log.Warn("DNA database disabled: no allele frequencies", "dir", m.DNAFrequencies, "err", err)
+		return nil
+	}
+	ix, err := hub.OpenDNAIndex(ctx, m.store, pops)
+	if err != nil {
+		return err
+	}
+	m.hub.SetDNAIndex(ix)
+	m.Log.Info("DNA index loaded", "profiles", ix.Len(), "populations", len(pops))
+	return nil
 }
 
 func (m *Main) snapshotPath() string { return filepath.Join(m.DataDir, "documents.index") }

@@ -1,0 +1,1 @@
+-- Hit follow-up, messages, events, webhooks, review (issue 3).
