@@ -1,15 +1,14 @@
 package docindex
 
 // Builder loads many records at once, for start-up: it packs each record
-// as it comes (about 22 bytes, no strings kept) and builds the index in two
+// as it comes (20 bytes, no strings kept) and builds the index in two
 // linear passes, far faster than one [Index.Put] per record. Records may
 // come in any order; in id order the build skips a sort.
 type Builder struct {
-	num, id []uint64
-	cc      []uint16
-	top     []uint32
-	ranges  []rangeLoc
-	longs   map[uint64]string
+	num, meta []uint64
+	top       []uint32
+	ranges    []rangeLoc
+	longs     map[uint64]string
 }
 
 // NewBuilder returns a Builder with room for sizeHint records.
@@ -17,8 +16,7 @@ func NewBuilder(sizeHint int) *Builder {
 	sizeHint = max(sizeHint, 0)
 	return &Builder{
 		num:   make([]uint64, 0, sizeHint),
-		id:    make([]uint64, 0, sizeHint),
-		cc:    make([]uint16, 0, sizeHint),
+		meta:  make([]uint64, 0, sizeHint),
 		top:   make([]uint32, 0, sizeHint),
 		longs: map[uint64]string{},
 	}
@@ -42,8 +40,7 @@ func (b *Builder) Add(id uint64, country, number string) error {
 		b.longs[k.num] = number
 	}
 	b.num = append(b.num, k.num)
-	b.id = append(b.id, id)
-	b.cc = append(b.cc, cc)
+	b.meta = append(b.meta, metaWord(id, cc))
 	b.top = append(b.top, uint32(k.skel>>32))
 	return nil
 }
@@ -73,9 +70,9 @@ func (b *Builder) Len() int { return len(b.num) + len(b.ranges) }
 func (b *Builder) Build() (*Index, error) {
 	// Hand the arrays over so that each can be freed as soon as the build
 	// is done with it: at 100 million records they are 2 GiB.
-	num, id, cc, top := b.num, b.id, b.cc, b.top
-	b.num, b.id, b.cc, b.top = nil, nil, nil, nil
-	seg, err := buildSegment(num, id, cc, top)
+	num, meta, top := b.num, b.meta, b.top
+	b.num, b.meta, b.top = nil, nil, nil
+	seg, err := buildSegment(num, meta, top)
 	if err != nil {
 		return nil, err
 	}

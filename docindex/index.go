@@ -81,7 +81,7 @@ type Stats struct {
 // New returns an empty index.
 func New() *Index {
 	x := newIndex()
-	seg, _ := buildSegment(nil, nil, nil, nil)
+	seg, _ := buildSegment(nil, nil, nil)
 	x.st.Store(&state{seg: seg, delta: newDelta(0), ranges: newRangeSet()})
 	return x
 }
@@ -318,13 +318,7 @@ func (x *Index) compactLocked() {
 	slices.SortFunc(pend, func(a, b entry) int { return cmp.Compare(a.id, b.id) })
 	n := seg.len() - seg.ndead + len(pend)
 	num := make([]uint64, 0, n)
-	id := make([]uint64, 0, n)
-	cc := make([]uint16, 0, n)
-	add := func(e entry) {
-		num = append(num, e.num)
-		id = append(id, e.id)
-		cc = append(cc, e.cc)
-	}
+	meta := make([]uint64, 0, n)
 	// Merge the two id orders so the build needs no sort.
 	for _, slot := range seg.byID {
 		m := atomic.LoadUint64(seg.slotMeta(slot))
@@ -332,13 +326,16 @@ func (x *Index) compactLocked() {
 			continue
 		}
 		for len(pend) > 0 && pend[0].id < metaID(m) {
-			add(pend[0])
+			num = append(num, pend[0].num)
+			meta = append(meta, metaWord(pend[0].id, pend[0].cc))
 			pend = pend[1:]
 		}
-		add(entry{num: seg.slotNum(slot), id: metaID(m), cc: metaCC(m)})
+		num = append(num, seg.slotNum(slot))
+		meta = append(meta, m)
 	}
 	for _, e := range pend {
-		add(e)
+		num = append(num, e.num)
+		meta = append(meta, metaWord(e.id, e.cc))
 	}
 	top := make([]uint32, len(num))
 	parallelFor(len(num), func(lo, hi int) {
@@ -346,7 +343,7 @@ func (x *Index) compactLocked() {
 			top[i] = uint32(x.skelOf(num[i]) >> 32)
 		}
 	})
-	ns, err := buildSegment(num, id, cc, top)
+	ns, err := buildSegment(num, meta, top)
 	if err != nil {
 		// The records came from a valid index: ids are unique and the size
 		// was accepted before, so this cannot happen.

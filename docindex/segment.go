@@ -105,18 +105,25 @@ func (s *segment) findID(id uint64) (uint32, bool) {
 	return 0, false
 }
 
-// buildSegment places the records in a new table. skelTop holds the top 32
+// buildSegment places the records in a new table: num holds the packed
+// numbers, meta the id and country words (see metaWord), skelTop the top 32
 // bits of each record's skeleton key. It fails on a repeated id.
-func buildSegment(num, id []uint64, cc []uint16, skelTop []uint32) (*segment, error) {
+//
+// The work is a radix sort of (home bucket, record) pairs, a sequential pass
+// assigning slots, and a parallel pass copying the records into place: no
+// comparison sort and no hashing of numbers.
+func buildSegment(num, meta []uint64, skelTop []uint32) (*segment, error) {
 	n := len(num)
 	s := &segment{nb: bucketsFor(n), n: n}
 	nslots := s.nb * slotsPerBucket
-	if uint64(n) >= nslots || nslots > 1<<32 {
+	if uint64(n) >= nslots || nslots >= 1<<32 {
 		return nil, fmt.Errorf("index of %d records is too large", n)
 	}
-	if s.table, s.offHeap = allocTable(s.nb, s); s.offHeap < 0 {
-		return nil, fmt.Errorf("cannot map memory for an index of %d records", n)
+	byID, maxID, err := buildByID(meta)
+	if err != nil {
+		return nil, err
 	}
+	s.maxID = maxID
 	// Order the records by home bucket: keys hold home<<32 | record index.
 	keys := make([]uint64, n)
 	parallelFor(n, func(lo, hi int) {
@@ -126,47 +133,64 @@ func buildSegment(num, id []uint64, cc []uint16, skelTop []uint32) (*segment, er
 	})
 	skelTop = nil
 	keys = radixSortHigh(keys, s.nb)
-	// Sweep: each record goes to the first free slot at or after its home,
-	// the slots it passes over are all taken: linear probing's invariant.
-	slotOf := make([]uint32, n)
+	// Each record goes to the first free slot at or after its home, so the
+	// slots it passes over are all taken: linear probing's invariant. Keys
+	// become slot<<32 | index; records pushed past the end are marked and
+	// placed afterwards from the start of the table.
+	const wrapMark = uint64(1<<32-1) << 32
 	var next uint64
-	var wrapped []uint64
-	for _, k := range keys {
-		i := uint32(k)
+	wrapped := 0
+	for j, k := range keys {
 		slot := max((k>>32)*slotsPerBucket, next)
 		if slot >= nslots {
-			wrapped = append(wrapped, k)
+			keys[j] = wrapMark | k&(1<<32-1)
+			wrapped++
 			continue
 		}
-		b := &s.table[slot/slotsPerBucket]
-		b.num[slot%slotsPerBucket] = num[i]
-		b.meta[slot%slotsPerBucket] = metaWord(id[i], cc[i])
-		slotOf[i] = uint32(slot)
+		keys[j] = slot<<32 | k&(1<<32-1)
 		next = slot + 1
 	}
-	// Records pushed past the end continue from the start of the table.
-	next = 0
-	for _, k := range wrapped {
-		i := uint32(k)
-		for s.table[next/slotsPerBucket].num[next%slotsPerBucket] != 0 {
-			next++
+	if s.table, s.offHeap = allocTable(s.nb, s); s.offHeap < 0 {
+		return nil, fmt.Errorf("cannot map memory for an index of %d records", n)
+	}
+	// slotOf is indexed by record, as byID is by id rank.
+	slotOf := make([]uint32, n)
+	parallelFor(n, func(lo, hi int) {
+		for _, k := range keys[lo:hi] {
+			if k&wrapMark == wrapMark {
+				continue
+			}
+			i, slot := uint32(k), k>>32
+			b := &s.table[slot/slotsPerBucket]
+			b.num[slot%slotsPerBucket] = num[i]
+			b.meta[slot%slotsPerBucket] = meta[i]
+			slotOf[i] = uint32(slot)
 		}
-		b := &s.table[next/slotsPerBucket]
-		b.num[next%slotsPerBucket] = num[i]
-		b.meta[next%slotsPerBucket] = metaWord(id[i], cc[i])
-		slotOf[i] = uint32(next)
+	})
+	if wrapped > 0 {
+		next = 0
+		for _, k := range keys {
+			if k&wrapMark != wrapMark {
+				continue
+			}
+			i := uint32(k)
+			for s.table[next/slotsPerBucket].num[next%slotsPerBucket] != 0 {
+				next++
+			}
+			b := &s.table[next/slotsPerBucket]
+			b.num[next%slotsPerBucket] = num[i]
+			b.meta[next%slotsPerBucket] = meta[i]
+			slotOf[i] = uint32(next)
+		}
 	}
 	keys = nil
-	s.byID = buildByID(id, slotOf)
-	for i := 1; i < n; i++ {
-		a, b := s.table[s.byID[i-1]/slotsPerBucket].meta[s.byID[i-1]%slotsPerBucket], s.table[s.byID[i]/slotsPerBucket].meta[s.byID[i]%slotsPerBucket]
-		if metaID(a) == metaID(b) {
-			return nil, errDuplicateID(metaID(a))
+	// byID holds record indexes in id order; turn them into slots.
+	parallelFor(n, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			byID[j] = slotOf[byID[j]]
 		}
-	}
-	if n > 0 {
-		s.maxID = metaID(*s.slotMeta(s.byID[n-1]))
-	}
+	})
+	s.byID = byID
 	return s, nil
 }
 
@@ -207,29 +231,48 @@ func radixSortHigh(keys []uint64, limit uint64) []uint64 {
 	return keys
 }
 
-// buildByID returns the slots ordered by id. Ids from a store usually
-// arrive in row order; then slotOf already is the answer.
-func buildByID(id []uint64, slotOf []uint32) []uint32 {
-	for i := 1; i < len(id); i++ {
-		if id[i] < id[i-1] {
-			return radixSortByID(id, slotOf)
+// buildByID returns the record indexes in id order and the largest id,
+// and fails on a repeated id. Ids from a store usually arrive in row order;
+// then the answer is the identity and needs no sort.
+func buildByID(meta []uint64) ([]uint32, uint64, error) {
+	n := len(meta)
+	order := make([]uint32, n)
+	sorted := true
+	for i := range meta {
+		order[i] = uint32(i)
+		if i > 0 && metaID(meta[i]) <= metaID(meta[i-1]) {
+			sorted = false
 		}
 	}
-	return slotOf
+	if n == 0 {
+		return order, 0, nil
+	}
+	if sorted {
+		return order, metaID(meta[n-1]), nil
+	}
+	ids := make([]uint64, n)
+	for i, m := range meta {
+		ids[i] = metaID(m)
+	}
+	ids, order = radixSortByID(ids, order)
+	for i := 1; i < n; i++ {
+		if ids[i] == ids[i-1] {
+			return nil, 0, errDuplicateID(ids[i])
+		}
+	}
+	return order, ids[n-1], nil
 }
 
-// radixSortByID sorts pos by id with an LSD radix sort on the bytes of the
-// id that vary (row ids rarely use more than four).
-func radixSortByID(id []uint64, pos []uint32) []uint32 {
-	n := len(id)
+// radixSortByID sorts ids, carrying pos along, with an LSD radix sort on
+// the bytes that vary (row ids rarely use more than four).
+func radixSortByID(keys []uint64, pos []uint32) ([]uint64, []uint32) {
+	n := len(keys)
 	var or, and uint64 = 0, ^uint64(0)
-	for _, v := range id {
+	for _, v := range keys {
 		or |= v
 		and &= v
 	}
 	varying := or ^ and
-	keys := make([]uint64, n)
-	copy(keys, id)
 	keys2 := make([]uint64, n)
 	pos2 := make([]uint32, n)
 	for shift := uint(0); shift < 64; shift += 8 {
@@ -253,7 +296,7 @@ func radixSortByID(id []uint64, pos []uint32) []uint32 {
 		keys, keys2 = keys2, keys
 		pos, pos2 = pos2, pos
 	}
-	return pos
+	return keys, pos
 }
 
 // each calls fn for every live record in the probe chain of skel; fn
