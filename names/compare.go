@@ -123,7 +123,7 @@ func Compare(q Query, e Entry) Result {
 	for i, n := range e.Names {
 		cands[i] = analyse(n)
 	}
-	return compareAnalysed(&q, &qn, cands, &e)
+	return compareAnalysed(&q, &qn, cands, &e, true)
 }
 
 // CompareNames scores two names alone, a against b as query against list
@@ -132,11 +132,13 @@ func CompareNames(a, b string) Result {
 	return Compare(Query{Name: a}, Entry{Names: []string{b}})
 }
 
-func compareAnalysed(q *Query, qn *name, cands []name, e *Entry) Result {
+// compareAnalysed scores analysed names; without explain it leaves out the
+// parts and penalty details, which cost allocations a shortlist does not need.
+func compareAnalysed(q *Query, qn *name, cands []name, e *Entry, explain bool) Result {
 	var best Result
 	best.Score = -1
 	for i := range cands {
-		s, parts := scoreNames(qn.toks, cands[i].toks)
+		s, parts := scoreNames(qn.toks, cands[i].toks, explain)
 		if s > best.Explanation.NameScore || best.Score < 0 {
 			best.Score = s
 			best.Explanation.NameScore = s
@@ -152,7 +154,11 @@ func compareAnalysed(q *Query, qn *name, cands []name, e *Entry) Result {
 	agree, pen := compareDates(q.DateOfBirth, e.DateOfBirth)
 	ex.DateOfBirth = agree
 	if pen > 0 {
-		ex.Penalties = append(ex.Penalties, Penalty{Reason: "date_of_birth", Detail: agree + ": " + q.DateOfBirth.String() + " vs " + e.DateOfBirth.String(), Amount: pen})
+		p := Penalty{Reason: "date_of_birth", Amount: pen}
+		if explain {
+			p.Detail = agree + ": " + q.DateOfBirth.String() + " vs " + e.DateOfBirth.String()
+		}
+		ex.Penalties = append(ex.Penalties, p)
 		score -= pen
 	}
 	ex.Sex = NotCompared
@@ -205,9 +211,12 @@ type pair struct {
 }
 
 // scoreNames aligns two token lists regardless of order and scores them.
-func scoreNames(q, c []token) (float64, []Part) {
+func scoreNames(q, c []token, explain bool) (float64, []Part) {
 	if len(q) == 0 || len(c) == 0 {
 		return 0, nil
+	}
+	if len(q) > 64 || len(c) > 64 {
+		q, c = q[:min(len(q), 64)], c[:min(len(c), 64)]
 	}
 	var pairBuf [64]pair
 	pairs := pairBuf[:0]
@@ -217,78 +226,21 @@ func scoreNames(q, c []token) (float64, []Part) {
 			pairs = append(pairs, pair{i, 1, j, 1, s, how})
 		}
 	}
-	// Parts written together on one side and apart on the other.
-	for span := 2; span <= maxJoin; span++ {
-		for i := 0; i+span <= len(q); i++ {
-			jt, initials := joinTokens(q[i : i+span])
-			for j := range c {
-				if s, how := joinedSim(&jt, initials, &c[j]); s >= 0.8 {
-					pairs = append(pairs, pair{i, span, j, 1, s, how})
-				}
-			}
-		}
-		for j := 0; j+span <= len(c); j++ {
-			jt, initials := joinTokens(c[j : j+span])
-			for i := range q {
-				if s, how := joinedSim(&jt, initials, &q[i]); s >= 0.8 {
-					pairs = append(pairs, pair{i, 1, j, span, s, how})
-				}
-			}
-		}
-	}
-	slices.SortStableFunc(pairs, func(a, b pair) int {
-		if a.sim != b.sim {
-			if a.sim > b.sim {
-				return -1
-			}
-			return 1
-		}
-		return (b.qn + b.cn) - (a.qn + a.cn)
-	})
+	sortPairs(pairs)
 	var qUsed, cUsed [64]bool
-	if len(q) > 64 || len(c) > 64 {
-		q, c = q[:min(len(q), 64)], c[:min(len(c), 64)]
-	}
-	free := func(p *pair) bool {
-		if p.qi+p.qn > len(q) || p.ci+p.cn > len(c) {
-			return false
-		}
-		for k := p.qi; k < p.qi+p.qn; k++ {
-			if qUsed[k] {
-				return false
-			}
-		}
-		for k := p.ci; k < p.ci+p.cn; k++ {
-			if cUsed[k] {
-				return false
-			}
-		}
-		return true
-	}
-	take := func(p *pair) {
-		for k := p.qi; k < p.qi+p.qn; k++ {
-			qUsed[k] = true
-		}
-		for k := p.ci; k < p.ci+p.cn; k++ {
-			cUsed[k] = true
-		}
-	}
 	var chosenBuf [32]pair
-	chosen := chosenBuf[:0]
-	for k := range pairs {
-		p := &pairs[k]
-		if p.sim < pairMin {
-			break
-		}
-		// A particle pairs only with a particle or its exact twin.
-		if p.qn == 1 && p.cn == 1 && (q[p.qi].kind == kindParticle) != (c[p.ci].kind == kindParticle) {
-			continue
-		}
-		if free(p) {
-			take(p)
-			chosen = append(chosen, *p)
-		}
+	chosen := greedy(pairs, q, c, &qUsed, &cUsed, chosenBuf[:0])
+	// Parts written together on one side and apart on the other: only worth
+	// looking for when the part-by-part alignment left something imperfect.
+	var qWeak, cWeak [64]bool
+	if weakParts(chosen, q, c, &qUsed, &cUsed, &qWeak, &cWeak) {
+		pairs = appendJoins(pairs, q, c, &qWeak, &cWeak)
+		sortPairs(pairs)
+		qUsed, cUsed = [64]bool{}, [64]bool{}
+		chosen = greedy(pairs, q, c, &qUsed, &cUsed, chosen[:0])
 	}
+	free := func(p *pair) bool { return isFree(p, &qUsed, &cUsed) }
+	take := func(p *pair) { markUsed(p, &qUsed, &cUsed) }
 	// Leftover real parts on both sides stand in each other's place: conflicts.
 	for k := range pairs {
 		p := &pairs[k]
@@ -305,7 +257,10 @@ func scoreNames(q, c []token) (float64, []Part) {
 	}
 	var num, den float64
 	strong := false
-	parts := make([]Part, 0, len(chosen)+4)
+	var parts []Part
+	if explain {
+		parts = make([]Part, 0, len(chosen)+4)
+	}
 	for _, p := range chosen {
 		wq, wc := 0.0, 0.0
 		name := false
@@ -322,18 +277,24 @@ func scoreNames(q, c []token) (float64, []Part) {
 		if p.sim >= 0.8 && name && w >= 0.9 {
 			strong = true
 		}
-		parts = append(parts, Part{Query: joinRaw(q[p.qi : p.qi+p.qn]), Candidate: joinRaw(c[p.ci : p.ci+p.cn]), How: p.how, Similarity: round4(p.sim)})
+		if explain {
+			parts = append(parts, Part{Query: joinRaw(q[p.qi : p.qi+p.qn]), Candidate: joinRaw(c[p.ci : p.ci+p.cn]), How: p.how, Similarity: round4(p.sim)})
+		}
 	}
 	for i := range q {
 		if !qUsed[i] {
 			den += queryOnlyCost * q[i].weight()
-			parts = append(parts, Part{Query: q[i].raw, How: HowQueryOnly})
+			if explain {
+				parts = append(parts, Part{Query: q[i].raw, How: HowQueryOnly})
+			}
 		}
 	}
 	for j := range c {
 		if !cUsed[j] {
 			den += candOnlyCost * c[j].weight()
-			parts = append(parts, Part{Candidate: c[j].raw, How: HowCandidateOnly})
+			if explain {
+				parts = append(parts, Part{Candidate: c[j].raw, How: HowCandidateOnly})
+			}
 		}
 	}
 	if den == 0 {
@@ -344,6 +305,144 @@ func scoreNames(q, c []token) (float64, []Part) {
 		score = math.Min(score, weakCap)
 	}
 	return score, parts
+}
+
+func sortPairs(pairs []pair) {
+	slices.SortStableFunc(pairs, func(a, b pair) int {
+		if a.sim != b.sim {
+			if a.sim > b.sim {
+				return -1
+			}
+			return 1
+		}
+		return (b.qn + b.cn) - (a.qn + a.cn)
+	})
+}
+
+func isFree(p *pair, qUsed, cUsed *[64]bool) bool {
+	for k := p.qi; k < p.qi+p.qn; k++ {
+		if qUsed[k] {
+			return false
+		}
+	}
+	for k := p.ci; k < p.ci+p.cn; k++ {
+		if cUsed[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func markUsed(p *pair, qUsed, cUsed *[64]bool) {
+	for k := p.qi; k < p.qi+p.qn; k++ {
+		qUsed[k] = true
+	}
+	for k := p.ci; k < p.ci+p.cn; k++ {
+		cUsed[k] = true
+	}
+}
+
+// greedy takes the best pairs first, each part used once; pairs under
+// pairMin are left for the conflict pass.
+func greedy(pairs []pair, q, c []token, qUsed, cUsed *[64]bool, chosen []pair) []pair {
+	for k := range pairs {
+		p := &pairs[k]
+		if p.sim < pairMin {
+			break
+		}
+		// A particle pairs only with a particle.
+		if p.qn == 1 && p.cn == 1 && (q[p.qi].kind == kindParticle) != (c[p.ci].kind == kindParticle) {
+			continue
+		}
+		if isFree(p, qUsed, cUsed) {
+			markUsed(p, qUsed, cUsed)
+			chosen = append(chosen, *p)
+		}
+	}
+	return chosen
+}
+
+// weakParts marks the parts left unmatched or matched under 0.9 by the
+// part-by-part alignment, and reports whether there are any on both sides:
+// only those are worth trying as parts written together or apart.
+func weakParts(chosen []pair, q, c []token, qUsed, cUsed, qWeak, cWeak *[64]bool) bool {
+	for i := range q {
+		qWeak[i] = !qUsed[i]
+	}
+	for j := range c {
+		cWeak[j] = !cUsed[j]
+	}
+	for _, p := range chosen {
+		if p.sim < 0.9 {
+			qWeak[p.qi] = true
+			cWeak[p.ci] = true
+		}
+	}
+	anyQ, anyC := false, false
+	for i := range q {
+		anyQ = anyQ || qWeak[i]
+	}
+	for j := range c {
+		anyC = anyC || cWeak[j]
+	}
+	return anyQ && anyC
+}
+
+func allWeak(w *[64]bool, from, n int) bool {
+	for k := from; k < from+n; k++ {
+		if !w[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// appendJoins adds pairs of a run of weak parts on one side, written
+// together, with a weak part on the other.
+func appendJoins(pairs []pair, q, c []token, qWeak, cWeak *[64]bool) []pair {
+	for span := 2; span <= maxJoin; span++ {
+		for i := 0; i+span <= len(q); i++ {
+			if !allWeak(qWeak, i, span) {
+				continue
+			}
+			var jt token
+			var initials string
+			joined := false
+			for j := range c {
+				if !cWeak[j] {
+					continue
+				}
+				if !joined {
+					jt, initials = joinTokens(q[i : i+span])
+					joined = true
+				}
+				if s, how := joinedSim(&jt, initials, &c[j]); s >= 0.8 {
+					pairs = append(pairs, pair{i, span, j, 1, s, how})
+				}
+			}
+		}
+		for j := 0; j+span <= len(c); j++ {
+			if !allWeak(cWeak, j, span) {
+				continue
+			}
+			var jt token
+			var initials string
+			joined := false
+			for i := range q {
+				if !qWeak[i] {
+					continue
+				}
+				if !joined {
+					jt, initials = joinTokens(c[j : j+span])
+					joined = true
+				}
+				if s, how := joinedSim(&jt, initials, &q[i]); s >= 0.8 {
+					pairs = append(pairs, pair{i, 1, j, span, s, how})
+				}
+			}
+		}
+	}
+	return pairs
 }
 
 // joinTokens glues adjacent tokens into one (for "Patr ushev" against
@@ -383,6 +482,12 @@ func joinedSim(j *token, initials string, o *token) (float64, string) {
 	}
 	if initials != "" && len(o.latin) == len(initials) && o.latin == initials {
 		return 0.9, HowInitial
+	}
+	// Joined pairs count only at 0.8 and above, which a length difference
+	// over a fifth of the longer rules out.
+	lj, lo := len(j.latin), len(o.latin)
+	if 5*(max(lj, lo)-min(lj, lo)) > max(lj, lo) && j.script == scriptLatin && o.script == scriptLatin {
+		return 0, HowConflict
 	}
 	s, how := tokenSim(j, o)
 	if how != HowInitial {

@@ -1,6 +1,7 @@
 package names
 
 import (
+	"cmp"
 	"container/heap"
 	"math"
 	"slices"
@@ -115,11 +116,18 @@ func (ix *Index) indexPerson(slot int32) {
 		doc := uint32(len(ix.docs))
 		ix.docs = append(ix.docs, slot)
 		keys = nameKeys(keys[:0], ix.persons[slot].names[i].toks)
-		seen := make(map[uint64]bool, len(keys))
-		for _, k := range keys {
-			if !seen[k.hash] {
-				seen[k.hash] = true
-				ix.postings[k.hash] = append(ix.postings[k.hash], doc)
+		slices.SortFunc(keys, func(a, b key) int {
+			switch {
+			case a.hash < b.hash:
+				return -1
+			case a.hash > b.hash:
+				return 1
+			}
+			return 0
+		})
+		for k := range keys {
+			if k == 0 || keys[k].hash != keys[k-1].hash {
+				ix.postings[keys[k].hash] = append(ix.postings[keys[k].hash], doc)
 			}
 		}
 	}
@@ -229,8 +237,8 @@ func (ix *Index) getScratch() *scratch {
 
 // Pre-selection sizes: how many name documents are scored in full.
 const (
-	minShortlist = 40
-	perLimit     = 8
+	minShortlist = 30
+	perLimit     = 3
 )
 
 // Search returns up to limit persons scoring at least q.MinScore (or
@@ -305,19 +313,36 @@ func (ix *Index) Search(q Query, limit int) []Candidate {
 		}
 	}
 	short := shortlist(s, max(minShortlist, perLimit*limit))
-	seen := make(map[int32]bool, len(short))
-	out := make([]Candidate, 0, limit)
+	type scored struct {
+		slot  int32
+		score float64
+	}
+	var scoredBuf [64]scored
+	top := scoredBuf[:0]
 	for _, d := range short {
 		slot := ix.docs[d]
-		if seen[slot] {
+		if slices.ContainsFunc(top, func(x scored) bool { return x.slot == slot }) {
 			continue
 		}
-		seen[slot] = true
 		p := &ix.persons[slot]
-		r := compareAnalysed(&q, &qn, p.names, &p.entry)
-		if r.Score >= minScore {
-			out = append(out, Candidate{ID: p.id, Result: r})
+		if r := compareAnalysed(&q, &qn, p.names, &p.entry, false); r.Score >= minScore {
+			top = append(top, scored{slot, r.Score})
 		}
+	}
+	// Explanations only for what is returned.
+	slices.SortFunc(top, func(a, b scored) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return cmp.Compare(ix.persons[a.slot].id, ix.persons[b.slot].id)
+	})
+	out := make([]Candidate, 0, min(limit, len(top)))
+	for _, x := range top[:min(limit, len(top))] {
+		p := &ix.persons[x.slot]
+		out = append(out, Candidate{ID: p.id, Result: compareAnalysed(&q, &qn, p.names, &p.entry, true)})
 	}
 	slices.SortFunc(out, func(a, b Candidate) int {
 		switch {

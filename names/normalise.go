@@ -228,7 +228,11 @@ func appendTokens(out []token, word string) []token {
 		out = append(out, makeToken("ال", sc))
 		word = strings.TrimPrefix(word, "ال")
 	}
-	return append(out, makeToken(word, sc))
+	t := makeToken(word, sc)
+	if t.native == "" && t.latin == "" {
+		return out // marks or decoration only
+	}
+	return append(out, t)
 }
 
 func makeToken(word string, sc script) token {
@@ -244,9 +248,7 @@ func makeToken(word string, sc script) token {
 	default:
 		t.latin = asciiFold(unidecode.Unidecode(t.native))
 	}
-	if sc == scriptLatin {
-		t.latin = digitFold(t.latin)
-	}
+	t.latin = digitFold(t.latin)
 	if p, ok := particles[t.latin]; ok {
 		t.kind = kindParticle
 		t.latin = p

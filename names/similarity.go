@@ -109,6 +109,10 @@ func editSimBytes(a, b string) float64 {
 	if la == 0 || lb == 0 {
 		return 0
 	}
+	// Similarity cannot reach 0.5 when one string is over twice the other.
+	if la > 2*lb || lb > 2*la {
+		return 0
+	}
 	var buf [3 * 40]float64
 	var rows []float64
 	if lb+1 <= 40 {
@@ -117,20 +121,29 @@ func editSimBytes(a, b string) float64 {
 		rows = make([]float64, 3*(lb+1))
 	}
 	prev2, prev, cur := rows[0:lb+1], rows[lb+1:2*(lb+1)], rows[2*(lb+1):]
+	var bcostBuf [40]float64
+	bcost := bcostBuf[:0]
+	if lb > 40 {
+		bcost = make([]float64, 0, lb)
+	}
+	for j := 0; j < lb; j++ {
+		bcost = append(bcost, indelCost(b, j))
+	}
 	for j := 0; j <= lb; j++ {
 		prev[j] = float64(j)
 	}
 	for i := 1; i <= la; i++ {
 		cur[0] = float64(i)
 		ca := a[i-1]
+		acost := indelCost(a, i-1)
 		for j := 1; j <= lb; j++ {
 			cb := b[j-1]
 			sub := prev[j-1]
 			if ca != cb {
 				sub += substCost(ca, cb)
 			}
-			del := prev[j] + indelCost(a, i-1)
-			ins := cur[j-1] + indelCost(b, j-1)
+			del := prev[j] + acost
+			ins := cur[j-1] + bcost[j-1]
 			m := sub
 			if del < m {
 				m = del
