@@ -16,6 +16,7 @@ import (
 // from its file name FINGER_IMPRESSION.iso.
 type FVCTemplate struct {
 	Finger, Impression int
+	Template           *Template
 	Prepared           *Prepared
 }
 
@@ -52,7 +53,8 @@ func LoadFVCSet(name, dir string) (FVCSet, error) {
 		if len(rec.Templates) == 0 {
 			return set, fmt.Errorf("template file %q holds no finger view", p)
 		}
-		set.Templates = append(set.Templates, FVCTemplate{Finger: finger, Impression: imp, Prepared: Prepare(&rec.Templates[0])})
+		t := &rec.Templates[0]
+		set.Templates = append(set.Templates, FVCTemplate{Finger: finger, Impression: imp, Template: t, Prepared: Prepare(t)})
 	}
 	slices.SortFunc(set.Templates, func(a, b FVCTemplate) int {
 		return cmp.Or(cmp.Compare(a.Finger, b.Finger), cmp.Compare(a.Impression, b.Impression))

@@ -23,16 +23,23 @@ const (
 	// tolerance of a pair of edges.
 	lengthTolBase = 3
 	lengthTolDiv  = 14
-	// rotationTol bounds how far a pair's rotation may drift from its root's.
-	rotationTol = 40
+	// rotationTol bounds how far a pair's rotation (in 256ths of a turn,
+	// ≈35°) may drift from its root's.
+	rotationTol = 25
 	angleTol    = 13 // 256ths of a turn (≈18°): relative-angle tolerance
-	maxRoots    = 6  // roots crawled per direction
+	maxRoots    = 6  // roots crawled per comparison
 	// voteNeighbours is how many of each minutia's edges vote; the crawl
 	// uses all of them.
 	voteNeighbours = 6
-	minVotes       = 2     // votes a root needs
-	noMate         = 0xff  // marks an unpaired minutia
-	scoreUnit      = 100.0 // scale of the raw score
+	minVotes       = 2 // votes a root needs
+	minPairs       = 3 // pairs a score needs
+	// supportDiv weighs supporting edges against pairs.
+	supportDiv = 2
+	// overlapRadius (px) is how near a minutia of the other template must
+	// be, after alignment, for a minutia to count as in the common area.
+	overlapRadius = 30
+	noMate        = 0xff  // marks an unpaired minutia
+	scoreUnit     = 100.0 // scale of the raw score
 )
 
 // Matcher holds the scratch memory of one-to-one matching so that a
@@ -101,7 +108,74 @@ func (m *Matcher) Score(a, b *Prepared) float64 {
 			m.bestAmate = m.amate
 		}
 	}
-	return bestScore
+	if bestScore == 0 {
+		return 0
+	}
+	// Partial overlap: the pairing can only cover the minutiae in the common
+	// area, so the normalisation by template size is eased halfway towards
+	// the minutiae found there.
+	oa, ob := m.overlap(first, second)
+	oa, ob = max(oa, m.bestPaired), max(ob, m.bestPaired)
+	return bestScore * math.Sqrt(math.Sqrt(float64(na*nb)/float64(oa*ob)))
+}
+
+// overlap aligns first onto second with the rigid move that best fits the
+// best pairing, and counts the minutiae of each that lie near some minutia
+// of the other: an estimate of how many could have been paired.
+func (m *Matcher) overlap(a, b *Prepared) (oa, ob int) {
+	var cax, cay, cbx, cby float64
+	n := 0
+	for i := range len(a.x) {
+		if k := m.bestAmate[i]; k != noMate {
+			cax += float64(a.x[i])
+			cay += float64(a.y[i])
+			cbx += float64(b.x[k])
+			cby += float64(b.y[k])
+			n++
+		}
+	}
+	if n == 0 {
+		return len(a.x), len(b.x)
+	}
+	fn := float64(n)
+	cax, cay, cbx, cby = cax/fn, cay/fn, cbx/fn, cby/fn
+	var sxx, sxy float64
+	for i := range len(a.x) {
+		if k := m.bestAmate[i]; k != noMate {
+			ax, ay := float64(a.x[i])-cax, float64(a.y[i])-cay
+			bx, by := float64(b.x[k])-cbx, float64(b.y[k])-cby
+			sxx += ax*bx + ay*by
+			sxy += ax*by - ay*bx
+		}
+	}
+	h := math.Hypot(sxx, sxy)
+	cos, sin := 1.0, 0.0
+	if h > 0 {
+		cos, sin = sxx/h, sxy/h
+	}
+	r2 := float32(overlapRadius * overlapRadius)
+	var nearB [MaxMinutiae]bool
+	for i := range len(a.x) {
+		ax, ay := float64(a.x[i])-cax, float64(a.y[i])-cay
+		tx, ty := float32(cbx+cos*ax-sin*ay), float32(cby+sin*ax+cos*ay)
+		near := false
+		for k := range len(b.x) {
+			dx, dy := b.x[k]-tx, b.y[k]-ty
+			if dx*dx+dy*dy <= r2 {
+				near = true
+				nearB[k] = true
+			}
+		}
+		if near {
+			oa++
+		}
+	}
+	for k := range len(b.x) {
+		if nearB[k] {
+			ob++
+		}
+	}
+	return oa, ob
 }
 
 // less orders templates by content, for the canonical orientation.
@@ -146,33 +220,11 @@ func (m *Matcher) vote(a, b *Prepared, votes []uint16, swapped bool, rowLen int)
 	}
 	for k := range len(b.x) {
 		for _, f := range b.voteEdges(k) {
-			lb := int(f.length) / cellLen
-			ol := lb + 1
-			if int(f.length)%cellLen < cellLen/2 {
-				ol = lb - 1
-			}
-			b1, b2 := int(f.a1)/cellAngle, int(f.a2)/cellAngle
-			o1, o2 := b1+1, b2+1
-			if int(f.a1)%cellAngle < cellAngle/2 {
-				o1 = b1 - 1
-			}
-			if int(f.a2)%cellAngle < cellAngle/2 {
-				o2 = b2 - 1
-			}
-			o1 &= cellAngleN - 1
-			o2 &= cellAngleN - 1
-			for _, l := range [2]int{lb, ol} {
-				if l < 0 || l >= cellLenN {
-					continue
-				}
-				base := l * cellAngleN * cellAngleN
-				for _, c := range [4]int{base + b1*cellAngleN + b2, base + b1*cellAngleN + o2, base + o1*cellAngleN + b2, base + o1*cellAngleN + o2} {
-					for _, e := range a.grid[a.cellStart[c]:a.cellStart[c+1]] {
-						if ok, _ := compatible(e.edge, f); ok {
-							votes[int(e.from)*sa+k*sb]++
-							votes[int(e.to)*sa+int(f.to)*sb]++
-						}
-					}
+			c := cellOf(f)
+			for _, e := range a.grid[a.cellStart[c]:a.cellStart[c+1]] {
+				if ok, _ := compatible(e.edge, f); ok {
+					votes[int(e.from)*sa+k*sb]++
+					votes[int(e.to)*sa+int(f.to)*sb]++
 				}
 			}
 		}
@@ -225,12 +277,18 @@ func (m *Matcher) crawl(a, b *Prepared, i0, k0 uint8) (paired, support int) {
 		k := m.amate[i]
 		ea := a.edges[a.first[i]:a.first[i+1]]
 		eb := b.edges[b.first[k]:b.first[k+1]]
+		lo := 0
 		for _, e := range ea {
 			bestErr := 1 << 30
 			bestTo := -1
-			for _, f := range eb {
+			// Both edge lists are sorted by length, so the window of
+			// candidate lengths only moves forward.
+			for lo < len(eb) && int(eb[lo].length)+lengthTol < int(e.length) {
+				lo++
+			}
+			for _, f := range eb[lo:] {
 				if int(f.length) > int(e.length)+lengthTol {
-					break // edges are sorted by length
+					break
 				}
 				if ok, err := compatible(e, f); ok && err < bestErr {
 					bestErr, bestTo = err, int(f.to)
@@ -261,11 +319,11 @@ func (m *Matcher) crawl(a, b *Prepared, i0, k0 uint8) (paired, support int) {
 // edges that confirm them, and weighed by how much of both templates they
 // cover so that a few chance pairs between large templates stay low.
 func scoreOf(paired, support, na, nb int) float64 {
-	if paired < 3 {
+	if paired < minPairs {
 		return 0
 	}
 	p := float64(paired)
 	sp := float64(support)
 	fa, fb := float64(na), float64(nb)
-	return scoreUnit * (p + sp/4) * p / math.Sqrt(fa*fb) / 10
+	return scoreUnit * (p + sp/float64(supportDiv)) * p / math.Sqrt(fa*fb) / 10
 }

@@ -17,7 +17,7 @@ const (
 	// best-quality ones are kept (the first ones on equal quality).
 	MaxMinutiae = 128
 	// neighbours is the number of nearest neighbours each minutia links to.
-	neighbours = 9
+	neighbours = 12
 	// minEdge drops neighbours so close that their edge angles are noise.
 	minEdge = 6
 	// maxEdge drops neighbours so far that distortion breaks the edge.
@@ -43,12 +43,13 @@ type cellEdge struct {
 	edge
 }
 
-// The lookup grid files edges by length (cellLen px) and a1 (cellAngle
-// units): a compatible edge lies in the same cell or a neighbouring one.
+// The lookup grid files each edge under every cell (cellLen px by
+// cellAngle units by cellAngle units) that an edge compatible with it can
+// fall in, so that a lookup reads one cell.
 const (
-	cellLen    = 2 * lengthTol
+	cellLen    = 16
 	cellLenN   = maxEdge/cellLen + 1
-	cellAngle  = 32
+	cellAngle  = 16
 	cellAngleN = angleUnits / cellAngle
 	cellCount  = cellLenN * cellAngleN * cellAngleN
 )
@@ -160,12 +161,26 @@ func cellOf(e edge) int {
 	return (int(e.length)/cellLen*cellAngleN+int(e.a1)/cellAngle)*cellAngleN + int(e.a2)/cellAngle
 }
 
-// buildGrid files the edges by cell with a counting sort.
+// cellsAround calls f with every cell that holds an edge compatible with e.
+func cellsAround(e edge, f func(c int)) {
+	l0, l1 := max(int(e.length)-lengthTol, 0)/cellLen, min(int(e.length)+lengthTol, maxEdge)/cellLen
+	a0, a1 := (int(e.a1)-angleTol)>>4, (int(e.a1)+angleTol)>>4
+	b0, b1 := (int(e.a2)-angleTol)>>4, (int(e.a2)+angleTol)>>4
+	for l := l0; l <= l1; l++ {
+		for a := a0; a <= a1; a++ {
+			for b := b0; b <= b1; b++ {
+				f((l*cellAngleN+a&(cellAngleN-1))*cellAngleN + b&(cellAngleN-1))
+			}
+		}
+	}
+}
+
+// buildGrid files the voting edges by cell with a counting sort.
 func (p *Prepared) buildGrid() {
 	p.cellStart = make([]uint16, cellCount+1)
 	for i := range len(p.x) {
 		for _, e := range p.voteEdges(i) {
-			p.cellStart[cellOf(e)+1]++
+			cellsAround(e, func(c int) { p.cellStart[c+1]++ })
 		}
 	}
 	for c := range cellCount {
@@ -175,9 +190,10 @@ func (p *Prepared) buildGrid() {
 	fill := slices.Clone(p.cellStart[:cellCount])
 	for i := range len(p.x) {
 		for _, e := range p.voteEdges(i) {
-			c := cellOf(e)
-			p.grid[fill[c]] = cellEdge{from: uint8(i), edge: e}
-			fill[c]++
+			cellsAround(e, func(c int) {
+				p.grid[fill[c]] = cellEdge{from: uint8(i), edge: e}
+				fill[c]++
+			})
 		}
 	}
 }

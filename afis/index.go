@@ -1,0 +1,293 @@
+package afis
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// Candidate is one entry of a search's ranked list.
+type Candidate struct {
+	// ID is the store's id of the enrolled template and Position its finger
+	// position code.
+	ID       uint64
+	Position int
+	// Score is the one-to-one [Matcher.Score] of the probe and this template.
+	Score float64
+}
+
+// Index holds enrolled templates for one-to-many search. A search first
+// ranks every template by a coarse score (how many of its quantised edges the
+// probe also has, read from an 8 KiB bitmap, so the scan streams memory and
+// does no matching), then runs the full matcher on the best Shortlist of
+// them only. Templates live in flat arrays, so a million of them are a few
+// allocations for the garbage collector.
+//
+// An Index is safe for concurrent use: searches share a read lock, Add and
+// Remove take the write lock.
+type Index struct {
+	// Shortlist is how many coarse-ranked templates get the full match.
+	Shortlist int
+	// Workers is the number of goroutines a search uses (GOMAXPROCS if 0).
+	Workers int
+
+	mu      sync.RWMutex
+	ids     []uint64
+	pos     []uint8
+	removed []bool
+	// Per template i: minutiae from minOff[i] to minOff[i+1], edges from
+	// edgeOff[i], keys from keyOff[i] to keyOff[i+1].
+	minOff, edgeOff, keyOff []uint32
+	x, y                    []float32
+	dir, kind               []uint8
+	first                   []uint16 // n+1 entries per template, at minOff[i]+i
+	edges                   []edge
+	keys                    []uint16
+	hash                    []uint64
+}
+
+// DefaultShortlist is the shortlist of a new Index.
+const DefaultShortlist = 400
+
+// NewIndex returns an empty index.
+func NewIndex() *Index {
+	return &Index{Shortlist: DefaultShortlist, minOff: []uint32{0}, keyOff: []uint32{0}}
+}
+
+// Len returns the number of enrolled templates, removed ones included.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.ids)
+}
+
+// Add enrols p under the store's id and the finger position; p is copied,
+// so it may be discarded afterwards. Adding the same (id, position) twice
+// keeps both.
+func (ix *Index) Add(id uint64, position int, p *Prepared) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.ids = append(ix.ids, id)
+	ix.pos = append(ix.pos, uint8(position))
+	ix.removed = append(ix.removed, false)
+	ix.hash = append(ix.hash, p.hash)
+	ix.edgeOff = append(ix.edgeOff, uint32(len(ix.edges)))
+	ix.x = append(ix.x, p.x...)
+	ix.y = append(ix.y, p.y...)
+	ix.dir = append(ix.dir, p.dir...)
+	ix.kind = append(ix.kind, p.kind...)
+	ix.first = append(ix.first, p.first...)
+	ix.edges = append(ix.edges, p.edges...)
+	ix.keys = append(ix.keys, p.keys...)
+	ix.minOff = append(ix.minOff, uint32(len(ix.x)))
+	ix.keyOff = append(ix.keyOff, uint32(len(ix.keys)))
+}
+
+// Remove marks every template enrolled under (id, position) as removed and
+// reports whether there was one. Its memory is kept until the index is
+// rebuilt.
+func (ix *Index) Remove(id uint64, position int) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	found := false
+	for i, v := range ix.ids {
+		if v == id && int(ix.pos[i]) == position && !ix.removed[i] {
+			ix.removed[i] = true
+			found = true
+		}
+	}
+	return found
+}
+
+// view points p at template i's data without copying.
+func (ix *Index) view(i int, p *Prepared) {
+	lo, hi := ix.minOff[i], ix.minOff[i+1]
+	p.x, p.y = ix.x[lo:hi], ix.y[lo:hi]
+	p.dir, p.kind = ix.dir[lo:hi], ix.kind[lo:hi]
+	f := int(lo) + i
+	p.first = ix.first[f : f+int(hi-lo)+1]
+	e := ix.edgeOff[i]
+	p.edges = ix.edges[e : e+uint32(p.first[len(p.first)-1])]
+	p.hash = ix.hash[i]
+}
+
+// coarse is a template's coarse score and number.
+type coarse struct {
+	score float32
+	i     uint32
+}
+
+// worse orders coarse scores, ties to the higher template number, so that
+// the shortlist does not depend on how the scan is split.
+func worse(a, b coarse) bool {
+	return a.score < b.score || (a.score == b.score && a.i > b.i)
+}
+
+// Search returns up to limit candidates for probe, best first, ties broken
+// by id then position. The probe must come from [Prepare] (with its lookup
+// grid). It returns ctx's error if ctx ends first.
+func (ix *Index) Search(ctx context.Context, probe *Prepared, limit int) ([]Candidate, error) {
+	if probe.grid == nil {
+		return nil, fmt.Errorf("%w: probe prepared without a lookup grid", ErrInvalidField)
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	n := len(ix.ids)
+	if n == 0 || limit <= 0 {
+		return nil, nil
+	}
+	workers := ix.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	short := max(ix.Shortlist, limit)
+	var bitmap [1 << 16 / 64]uint64
+	density := probeBitmap(probe, &bitmap)
+
+	// Coarse scan, one shard per worker, each keeping its own top list.
+	lists := make([][]coarse, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lo, hi := n*w/workers, n*(w+1)/workers
+			lists[w], errs[w] = ix.scan(ctx, lo, hi, &bitmap, density, short)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	var pool []coarse
+	for _, l := range lists {
+		pool = append(pool, l...)
+	}
+	slices.SortFunc(pool, func(a, b coarse) int {
+		if worse(a, b) {
+			return 1
+		}
+		if worse(b, a) {
+			return -1
+		}
+		return 0
+	})
+	pool = pool[:min(len(pool), short)]
+
+	// Full matching of the shortlist.
+	cands := make([]Candidate, len(pool))
+	next := make(chan int, len(pool))
+	for k := range pool {
+		next <- k
+	}
+	close(next)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m := NewMatcher()
+			var g Prepared
+			for k := range next {
+				i := int(pool[k].i)
+				ix.view(i, &g)
+				cands[k] = Candidate{ID: ix.ids[i], Position: int(ix.pos[i]), Score: m.Score(probe, &g)}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(cands, func(a, b Candidate) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Position, b.Position))
+	})
+	return cands[:min(limit, len(cands))], nil
+}
+
+// scan coarse-scores templates lo..hi-1 and keeps the best k in a min-heap.
+func (ix *Index) scan(ctx context.Context, lo, hi int, bitmap *[1 << 16 / 64]uint64, density float64, k int) ([]coarse, error) {
+	heap := make([]coarse, 0, k)
+	for i := lo; i < hi; i++ {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if ix.removed[i] {
+			continue
+		}
+		keys := ix.keys[ix.keyOff[i]:ix.keyOff[i+1]]
+		hits := 0
+		for _, key := range keys {
+			hits += int(bitmap[key>>6] >> (key & 63) & 1)
+		}
+		// Hits above what chance gives, in standard deviations, so that
+		// large templates do not win by size alone.
+		nk := float64(len(keys))
+		exp := density * nk
+		c := coarse{score: float32((float64(hits) - exp) / math.Sqrt(exp*(1-density)+1)), i: uint32(i)}
+		if len(heap) < k {
+			heap = append(heap, c)
+			for j := len(heap) - 1; j > 0; {
+				p := (j - 1) / 2
+				if !worse(heap[j], heap[p]) {
+					break
+				}
+				heap[j], heap[p] = heap[p], heap[j]
+				j = p
+			}
+			continue
+		}
+		if !worse(heap[0], c) {
+			continue
+		}
+		heap[0] = c
+		for j := 0; ; {
+			l, r, m := 2*j+1, 2*j+2, j
+			if l < len(heap) && worse(heap[l], heap[m]) {
+				m = l
+			}
+			if r < len(heap) && worse(heap[r], heap[m]) {
+				m = r
+			}
+			if m == j {
+				break
+			}
+			heap[j], heap[m] = heap[m], heap[j]
+			j = m
+		}
+	}
+	return heap, nil
+}
+
+// probeBitmap marks every key within one quantisation step of the probe's
+// edges and returns the share of keys marked.
+func probeBitmap(p *Prepared, bm *[1 << 16 / 64]uint64) float64 {
+	for _, e := range p.edges {
+		l, b1, b2 := keyOf(e)
+		for dl := -1; dl <= 1; dl++ {
+			ll := l + dl
+			if ll < 0 || ll >= keyLenBins {
+				continue
+			}
+			for d1 := -1; d1 <= 1; d1++ {
+				for d2 := -1; d2 <= 1; d2++ {
+					k := packKey(ll, (b1+d1+keyAngleBins)%keyAngleBins, (b2+d2+keyAngleBins)%keyAngleBins)
+					bm[k>>6] |= 1 << (k & 63)
+				}
+			}
+		}
+	}
+	set := 0
+	for _, w := range bm {
+		for ; w != 0; w &= w - 1 {
+			set++
+		}
+	}
+	return float64(set) / float64(keyLenBins*keyAngleBins*keyAngleBins)
+}
