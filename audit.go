@@ -102,6 +102,9 @@ type AuditFilter struct {
 type Search struct {
 	Audit *AuditEntry
 	Hits  []*Hit
+	// Candidates are kept for searches whose candidates a person decides on
+	// later (fingerprints).
+	Candidates []SearchCandidate
 }
 
 // StatsFilter selects statistics.

@@ -56,6 +56,23 @@ type Store interface {
 	// ScanDNAProfiles calls fn for every profile in ID order.
 	ScanDNAProfiles(ctx context.Context, fn func(*DNAProfile) error) error
 
+	// InsertFingerprint stores a record, setting its ID; ECONFLICT when the
+	// owner used its reference already.
+	InsertFingerprint(ctx context.Context, f *Fingerprint, audit *AuditEntry) error
+	// FingerprintsByID returns the records of ids that exist, templates
+	// included.
+	FingerprintsByID(ctx context.Context, ids []int64) ([]*Fingerprint, error)
+	// DeleteFingerprint deletes a record; ENOTFOUND.
+	DeleteFingerprint(ctx context.Context, id int64, audit *AuditEntry) error
+	// ScanFingerprints calls fn for every record in ID order.
+	ScanFingerprints(ctx context.Context, fn func(*Fingerprint) error) error
+	// SearchCandidate returns a candidate a search returned; ENOTFOUND.
+	SearchCandidate(ctx context.Context, searchID string, recordID int64, position int) (*SearchCandidate, error)
+	// RecordDecision stores an examiner's decision, with the hit it opens
+	// (when not nil, setting its ID and d.HitID) and its audit entry;
+	// ECONFLICT when that candidate was decided already.
+	RecordDecision(ctx context.Context, d *Decision, hit *Hit, audit *AuditEntry) error
+
 	// RecordSearches appends the audit entries of searches and the hits they
 	// opened (setting the hits' IDs), and counts them in the statistics, all
 	// in one transaction: the group commit of searches.
@@ -79,6 +96,71 @@ type Store interface {
 	Changes(ctx context.Context, since int64, limit int) ([]Change, error)
 	// ChangeHead returns the sequence number of the last change, 0 if none.
 	ChangeHead(ctx context.Context) (int64, error)
+
+	// Follow-up of hits, messages, events and review (case.go, message.go,
+	// event.go). RecordSearches also appends a hit.opened event for each
+	// party of every hit it stores, and a record.searched event for the
+	// record's creator when it asked for them (Agency.NotifyOnSearch).
+
+	// SetNotifyOnSearch stores an agency's NotifyOnSearch; ENOTFOUND.
+	SetNotifyOnSearch(ctx context.Context, agencyID string, on bool, audit *AuditEntry) error
+	// ApplyCaseChange stores ch.Hit, its timeline entry, notifications and
+	// audit entry if the hit still has status ch.From (ECONFLICT otherwise),
+	// and rolls up times to acknowledgement and confirmation and outcomes.
+	ApplyCaseChange(ctx context.Context, ch *CaseChange) error
+	// CaseEvents returns a hit's timeline in order.
+	CaseEvents(ctx context.Context, hitID int64) ([]*CaseEvent, error)
+	// DueHits returns up to limit hits awaiting the owner (open or
+	// acknowledged), not yet flagged overdue, whose deadline is before t.
+	DueHits(ctx context.Context, t time.Time, limit int) ([]*Hit, error)
+	// StatsRollup returns the rolled-up counters StatsQuery selects.
+	StatsRollup(ctx context.Context, q StatsQuery) (*StatsRollup, error)
+
+	// AppendEvents stores notifications with their audit entry.
+	AppendEvents(ctx context.Context, events []*Event, audit *AuditEntry) error
+	// Events lists events in sequence order.
+	Events(ctx context.Context, f EventFilter) ([]*Event, error)
+	// EventHead returns the sequence number of the last event, 0 if none.
+	EventHead(ctx context.Context) (int64, error)
+
+	// InsertMessage stores a sealed message, setting its ID (and its thread
+	// ID when 0), with its notifications and audit entry.
+	InsertMessage(ctx context.Context, m *SealedMessage, notify func(*SealedMessage) []*Event, audit func(*SealedMessage) *AuditEntry) error
+	// Message returns a sealed message with its attachments; ENOTFOUND.
+	Message(ctx context.Context, id int64) (*SealedMessage, error)
+	// Messages lists a box newest first, without attachment data.
+	Messages(ctx context.Context, f MessageFilter) ([]*SealedMessage, error)
+	// MessagesOnHit lists the messages on a hit, oldest first, without
+	// attachment data.
+	MessagesOnHit(ctx context.Context, hitID int64) ([]*SealedMessage, error)
+	// MarkRead records that agencyID read message id, once: the first read
+	// stores notify and audit, later ones store nothing.
+	MarkRead(ctx context.Context, id int64, agencyID string, notify []*Event, audit *AuditEntry) error
+
+	// CreateWebhook stores a webhook, setting its ID and its cursor to the
+	// current event head.
+	CreateWebhook(ctx context.Context, w *Webhook, audit *AuditEntry) error
+	// Webhooks lists every webhook.
+	Webhooks(ctx context.Context) ([]*Webhook, error)
+	// Webhook returns one webhook; ENOTFOUND.
+	Webhook(ctx context.Context, id int64) (*Webhook, error)
+	// RecordDelivery logs a delivery attempt and, when delivered, moves the
+	// webhook's cursor past the event.
+	RecordDelivery(ctx context.Context, d *Delivery, delivered bool) error
+	// Deliveries lists a webhook's delivery log in ID order.
+	Deliveries(ctx context.Context, webhookID, after int64, limit int) ([]*Delivery, error)
+
+	// DocumentsForReview lists up to limit documents whose review date is
+	// on or before date; with unnoticed, only those whose owner was not yet
+	// told of that review date.
+	DocumentsForReview(ctx context.Context, date string, unnoticed bool, limit int) ([]*Document, error)
+	// NoteReviewDue records that the owner of a document was told of its
+	// review date, with the notification and its audit entry.
+	NoteReviewDue(ctx context.Context, d *Document, notify []*Event, audit *AuditEntry) error
+	// ExpireDocument deletes a document whose review date is still
+	// reviewDate (ECONFLICT when it was extended meanwhile), with a change
+	// feed entry, notifications and its audit entry.
+	ExpireDocument(ctx context.Context, id int64, reviewDate string, notify []*Event, audit *AuditEntry) error
 }
 
 // Now returns the current time truncated to microseconds in UTC, the

@@ -58,7 +58,11 @@ func (s *Server) searchDNA(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	res, err := s.hub.SearchDNA(r.Context(), req)
+	var res *lookout.DNASearchResult
+	err := s.limits.expensive(r.Context(), func() (err error) {
+		res, err = s.hub.SearchDNA(r.Context(), req)
+		return err
+	})
 	if err != nil {
 		return err
 	}

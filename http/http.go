@@ -34,15 +34,20 @@ type Server struct {
 	log     *slog.Logger
 	mux     *http.ServeMux
 	metrics *metrics
+	limits  *limiter
 	// Ready reports whether the server may take traffic (indexes loaded).
 	Ready func() bool
+	// Revoked reports whether a client certificate is revoked.
+	Revoked func(agency string, notBefore time.Time) bool
+	// NoTokens refuses bearer tokens: client certificates only.
+	NoTokens bool
 	// routes lists every /v1 route for the OpenAPI test.
 	routes []string
 }
 
 // NewServer returns the HTTP handler of a hub.
 func NewServer(h *hub.Hub, log *slog.Logger, reg *prometheus.Registry) *Server {
-	s := &Server{hub: h, log: log, mux: http.NewServeMux(), metrics: newMetrics(reg), Ready: func() bool { return true }}
+	s := &Server{hub: h, log: log, mux: http.NewServeMux(), metrics: newMetrics(reg), limits: newLimiter(DefaultLimits), Ready: func() bool { return true }}
 	h.Observe = s.metrics.observe
 
 	s.handle("POST /v1/agencies", s.createAgency)
@@ -66,9 +71,25 @@ func NewServer(h *hub.Hub, log *slog.Logger, reg *prometheus.Registry) *Server {
 	s.handle("DELETE /v1/dna/profiles/{id}", s.deleteDNAProfile)
 	s.handle("POST /v1/dna/search", s.searchDNA)
 
+	s.handle("POST /v1/fingerprints", s.createFingerprint)
+	s.handle("GET /v1/fingerprints/{id}", s.getFingerprint)
+	s.handle("DELETE /v1/fingerprints/{id}", s.deleteFingerprint)
+	s.handle("POST /v1/fingerprints/search", s.searchFingerprints)
+	s.handle("POST /v1/fingerprints/searches/{search_id}/decisions", s.decideFingerprint)
+
 	s.handle("GET /v1/hits", s.listHits)
-	s.handle("GET /v1/hits/{id}", s.getHit)
-	s.handle("GET /v1/stats", s.stats)
+	s.handle("GET /v1/hits/{id}", s.getHitCase)
+	s.handle("POST /v1/hits/{id}/actions", s.actOnHit)
+	s.handle("GET /v1/stats", s.statsReport)
+	s.handle("POST /v1/messages", s.sendMessage)
+	s.handle("GET /v1/messages", s.listMessages)
+	s.handle("GET /v1/messages/{id}", s.getMessage)
+	s.handle("GET /v1/events", s.events)
+	s.handle("POST /v1/webhooks", s.createWebhook)
+	s.handle("GET /v1/webhooks/{id}/deliveries", s.webhookDeliveries)
+	s.handle("PATCH /v1/agencies/{id}/notifications", s.setNotifications)
+	s.handle("POST /v1/documents/{id}/review", s.extendReview)
+	s.handle("POST /v1/review/run", s.runReview)
 	s.handle("GET /v1/changes", s.changes)
 	s.handle("GET /v1/audit", s.audit)
 
@@ -91,6 +112,9 @@ func NewServer(h *hub.Hub, log *slog.Logger, reg *prometheus.Registry) *Server {
 	return s
 }
 
+// SetLimits replaces the default limits (before serving).
+func (s *Server) SetLimits(l Limits) { s.limits = newLimiter(l) }
+
 // Routes returns the pattern of every authenticated /v1 route.
 func (s *Server) Routes() []string { return s.routes }
 
@@ -109,6 +133,11 @@ func (s *Server) handle(pattern string, fn func(w http.ResponseWriter, r *http.R
 		start := time.Now()
 		ctx, err := s.authenticate(r)
 		if err == nil {
+			if wait, ok := s.limits.allow(lookout.CallerFrom(ctx).Agency.ID, 1); !ok {
+				err = rateLimited(w, wait)
+			}
+		}
+		if err == nil {
 			err = fn(w, r.WithContext(ctx))
 		}
 		if err != nil {
@@ -123,7 +152,11 @@ func (s *Server) handle(pattern string, fn func(w http.ResponseWriter, r *http.R
 func (s *Server) authenticate(r *http.Request) (context.Context, error) {
 	var byCert *lookout.Caller
 	if r.TLS != nil && len(r.TLS.VerifiedChains) > 0 {
-		id := r.TLS.VerifiedChains[0][0].Subject.CommonName
+		cert := r.TLS.VerifiedChains[0][0]
+		id := cert.Subject.CommonName
+		if s.Revoked != nil && s.Revoked(id, cert.NotBefore) {
+			return nil, lookout.Errorf(lookout.EUNAUTHENTICATED, "the client certificate of agency %s is revoked", id)
+		}
 		c, err := s.hub.AuthenticateAgency(r.Context(), id)
 		if err != nil {
 			return nil, err
@@ -136,6 +169,9 @@ func (s *Server) authenticate(r *http.Request) (context.Context, error) {
 			return nil, lookout.Errorf(lookout.EUNAUTHENTICATED, "authentication required: send Authorization: Bearer TOKEN or a client certificate")
 		}
 		return lookout.NewContext(r.Context(), byCert), nil
+	}
+	if s.NoTokens {
+		return nil, lookout.Errorf(lookout.EUNAUTHENTICATED, "bearer tokens are switched off on this server: use a client certificate")
 	}
 	token, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || token == "" {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/lookout-network/lookout"
+	"github.com/lookout-network/lookout/afis"
 	"github.com/lookout-network/lookout/dna"
 )
 
@@ -47,6 +48,7 @@ type Hub struct {
 	store lookout.Store
 	docs  DocumentIndex
 	dna   *dna.Index
+	afis  *afis.Index
 	log   *slog.Logger
 	now   lookout.Clock
 
@@ -59,15 +61,19 @@ type Hub struct {
 
 	authMu    sync.RWMutex
 	authCache map[string]*lookout.Agency // token hash → agency with effective grants
+
+	// followup holds deadlines, events, message keys and webhooks (case.go).
+	followup
 }
 
 var (
-	_ lookout.AgencyService   = (*Hub)(nil)
-	_ lookout.DocumentService = (*Hub)(nil)
-	_ lookout.HitService      = (*Hub)(nil)
-	_ lookout.AuditService    = (*Hub)(nil)
-	_ lookout.StatsService    = (*Hub)(nil)
-	_ lookout.DNAService      = (*Hub)(nil)
+	_ lookout.AgencyService      = (*Hub)(nil)
+	_ lookout.DocumentService    = (*Hub)(nil)
+	_ lookout.HitService         = (*Hub)(nil)
+	_ lookout.AuditService       = (*Hub)(nil)
+	_ lookout.StatsService       = (*Hub)(nil)
+	_ lookout.DNAService         = (*Hub)(nil)
+	_ lookout.FingerprintService = (*Hub)(nil)
 )
 
 // New returns a hub over store and the document index, which the caller
@@ -82,6 +88,7 @@ func New(store lookout.Store, docs DocumentIndex, log *slog.Logger) *Hub {
 		stopped:   make(chan struct{}),
 		authCache: map[string]*lookout.Agency{},
 	}
+	h.initFollowup()
 	go h.commitSearches()
 	return h
 }
@@ -90,6 +97,7 @@ func New(store lookout.Store, docs DocumentIndex, log *slog.Logger) *Hub {
 func (h *Hub) Close() error {
 	h.closing.Do(func() { close(h.searches) })
 	<-h.stopped
+	h.stopFollowup()
 	return nil
 }
 
@@ -125,9 +133,12 @@ func (h *Hub) commitSearches() {
 		for _, p := range group {
 			batch = append(batch, p.search)
 		}
+		hits := h.stampDeadlines(batch)
 		err := h.store.RecordSearches(context.Background(), batch)
 		if err != nil {
 			h.log.Error("log searches", "searches", len(batch), "err", err)
+		} else if hits {
+			h.wakeEvents()
 		}
 		for _, p := range group {
 			p.done <- err

@@ -33,6 +33,10 @@ func Paths(dataDir string) (dir, cert, key string) {
 	return dir, filepath.Join(dir, "ca.crt"), filepath.Join(dir, "ca.key")
 }
 
+// Backdate is how far before its issue a certificate's validity starts, to
+// tolerate clocks that lag.
+const Backdate = time.Hour
+
 // ErrNoCA is returned by Load when the data directory has no CA.
 var ErrNoCA = errors.New("no certificate authority: run lookout pki init --data DIR")
 
@@ -118,7 +122,7 @@ func (ca *CA) issue(tmpl *x509.Certificate) (certPEM, keyPEM []byte, err error) 
 		return nil, nil, err
 	}
 	tmpl.SerialNumber = serial()
-	tmpl.NotBefore = time.Now().Add(-time.Hour)
+	tmpl.NotBefore = time.Now().Add(-Backdate)
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, &key.PublicKey, ca.key)
 	if err != nil {
 		return nil, nil, err

@@ -9,7 +9,7 @@ import (
 	"github.com/lookout-network/lookout"
 )
 
-const hitColumns = `id, database, search_id, match_kind, status, record_id, searching_agency, searching_country, owner_country, urgent, query, summary, created_at, updated_at`
+const hitColumns = `id, database, search_id, match_kind, status, record_id, searching_agency, searching_country, owner_country, urgent, query, summary, created_at, updated_at, deadline, overdue, outcome, acknowledged_at, decided_at, closed_at`
 
 const auditColumns = `seq, time, agency_id, country, action, database, object, query, outcome, detail, prev_hash, hash`
 
@@ -35,16 +35,24 @@ func (db *DB) RecordSearches(ctx context.Context, searches []*lookout.Search) er
 			for _, h := range s.Hits {
 				if hitStmt == nil {
 					var err error
-					hitStmt, err = tx.PrepareContext(ctx, `INSERT INTO hits (database, search_id, match_kind, status, record_id, searching_agency, searching_country, owner_country, urgent, query, summary, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+					hitStmt, err = tx.PrepareContext(ctx, `INSERT INTO hits (database, search_id, match_kind, status, record_id, searching_agency, searching_country, owner_country, urgent, query, summary, created_at, updated_at, deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 					if err != nil {
 						return err
 					}
 					defer hitStmt.Close()
 				}
 				h.CreatedAt, h.UpdatedAt = now, now
-				if err := hitStmt.QueryRowContext(ctx, h.Database, h.SearchID, h.Match, h.Status, h.RecordID, h.SearchingAgency, h.SearchingCountry, h.OwnerCountry, h.Urgent, h.Query, h.Summary, now.Format(timeFormat), now.Format(timeFormat)).Scan(&h.ID); err != nil {
+				if err := hitStmt.QueryRowContext(ctx, h.Database, h.SearchID, h.Match, h.Status, h.RecordID, h.SearchingAgency, h.SearchingCountry, h.OwnerCountry, h.Urgent, h.Query, h.Summary, now.Format(timeFormat), now.Format(timeFormat), formatOptTime(h.Deadline)).Scan(&h.ID); err != nil {
 					return err
 				}
+				if err := hitOpened(ctx, tx, now, h); err != nil {
+					return err
+				}
+			}
+		}
+		for _, s := range searches {
+			if err := insertCandidates(ctx, tx, s.Candidates); err != nil {
+				return err
 			}
 		}
 		for k, c := range counts {
@@ -103,16 +111,18 @@ func (db *DB) Hits(ctx context.Context, f lookout.HitFilter) ([]*lookout.Hit, er
 
 func scanHit(s scanner) (*lookout.Hit, error) {
 	var h lookout.Hit
-	var created, updated string
-	if err := s.Scan(&h.ID, &h.Database, &h.SearchID, &h.Match, &h.Status, &h.RecordID, &h.SearchingAgency, &h.SearchingCountry, &h.OwnerCountry, &h.Urgent, &h.Query, &h.Summary, &created, &updated); err != nil {
+	var created, updated, deadline, acknowledged, decided, closed string
+	if err := s.Scan(&h.ID, &h.Database, &h.SearchID, &h.Match, &h.Status, &h.RecordID, &h.SearchingAgency, &h.SearchingCountry, &h.OwnerCountry, &h.Urgent, &h.Query, &h.Summary, &created, &updated, &deadline, &h.Overdue, &h.Outcome, &acknowledged, &decided, &closed); err != nil {
 		return nil, err
 	}
 	var err error
 	if h.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err
 	}
-	h.UpdatedAt, err = parseTime(updated)
-	return &h, err
+	if h.UpdatedAt, err = parseTime(updated); err != nil {
+		return nil, err
+	}
+	return &h, scanFollowup(&h, deadline, acknowledged, decided, closed)
 }
 
 // AuditEntries lists entries in sequence order.

@@ -7,18 +7,20 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/lookout-network/lookout/pki"
+	"github.com/lookout-network/lookout/sqlite"
 )
 
 func init() {
-	register(command{name: "pki", summary: "the hub's certificate authority: pki init|issue --data DIR", run: runPKI})
+	register(command{name: "pki", summary: "the hub's certificate authority: pki init|issue|revoke --data DIR", run: runPKI})
 }
 
 func runPKI(ctx context.Context, env *Env, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "usage: lookout pki init --data DIR | lookout pki issue --data DIR --agency ID --out PREFIX")
+		fmt.Fprintln(env.Stderr, "usage: lookout pki init --data DIR | lookout pki issue --data DIR --agency ID --out PREFIX | lookout pki revoke --data DIR --agency ID")
 		return 2
 	}
 	fs := flag.NewFlagSet("pki "+args[0], flag.ContinueOnError)
@@ -55,6 +57,10 @@ func runPKI(ctx context.Context, env *Env, args []string) int {
 			fmt.Fprintln(env.Stderr, "lookout pki issue:", err)
 			return 1
 		}
+		if err := agencyExists(ctx, *data, *agency); err != nil {
+			fmt.Fprintln(env.Stderr, "lookout pki issue:", err)
+			return 1
+		}
 		certPEM, keyPEM, err := ca.ClientCertificate(*agency, time.Duration(*days)*24*time.Hour)
 		if err == nil {
 			err = os.WriteFile(*out+".key", keyPEM, 0o600)
@@ -67,9 +73,37 @@ func runPKI(ctx context.Context, env *Env, args []string) int {
 			return 1
 		}
 		json.NewEncoder(env.Stdout).Encode(map[string]string{"cert": *out + ".crt", "key": *out + ".key"})
+	case "revoke":
+		if *agency == "" {
+			fmt.Fprintln(env.Stderr, "usage: lookout pki revoke --data DIR --agency ID")
+			return 2
+		}
+		if err := pki.Revoke(*data, *agency); err != nil {
+			fmt.Fprintln(env.Stderr, "lookout pki revoke:", err)
+			return 1
+		}
+		json.NewEncoder(env.Stdout).Encode(map[string]string{"revoked": *agency})
 	default:
 		fmt.Fprintf(env.Stderr, "lookout pki: unknown subcommand %q\n", args[0])
 		return 2
 	}
 	return 0
+}
+
+// agencyExists refuses a certificate for an agency the store does not know
+// or has disabled.
+func agencyExists(ctx context.Context, dataDir, id string) error {
+	db, err := sqlite.Open(ctx, filepath.Join(dataDir, "lookout.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := db.Agency(ctx, id)
+	if err != nil {
+		return fmt.Errorf("agency %q: %w", id, err)
+	}
+	if a.Disabled {
+		return fmt.Errorf("agency %q is disabled", id)
+	}
+	return nil
 }

@@ -34,16 +34,26 @@ type Main struct {
 	Listen    string
 	Postgres  string
 	Plaintext bool
+	// ListenMTLS is the machine-to-machine listener, where a client
+	// certificate from the hub's CA is required.
+	ListenMTLS string
+	// NoTokens switches bearer tokens off: certificates only.
+	NoTokens bool
 	// DNAFrequencies is the folder of allele-frequency tables for DNA
 	// likelihood ratios.
 	DNAFrequencies string
-	Log            *slog.Logger
+	// RateLimit is each agency's sustained requests per second (0: none).
+	RateLimit float64
+	Log       *slog.Logger
 
 	store    *sqlite.DB
 	docs     hub.DocumentIndex
 	hub      *hub.Hub
 	server   *http.Server
 	listener net.Listener
+	// mtlsListener requires client certificates; MTLSURL is its URL.
+	mtlsListener net.Listener
+	MTLSURL      string
 	// URL is the base URL the server answers on, set by Run.
 	URL string
 	// CACert is the path of the CA certificate clients trust, when TLS.
@@ -58,6 +68,9 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.Listen, "listen", "127.0.0.1:8443", "address to listen on")
 	fs.StringVar(&m.Postgres, "postgres", "", "PostgreSQL URL of the store (instead of the embedded one)")
 	fs.BoolVar(&m.Plaintext, "plaintext", false, "serve without TLS (refused unless the address is a loopback address)")
+	fs.StringVar(&m.ListenMTLS, "listen-mtls", "", "machine-to-machine listener that requires a client certificate of the hub's CA")
+	fs.BoolVar(&m.NoTokens, "no-tokens", false, "refuse bearer tokens: client certificates only")
+	fs.Float64Var(&m.RateLimit, "rate-limit", lhttp.DefaultLimits.Rate, "requests per second each agency may make on average (0: no limit); bursts of twice that pass")
 	fs.StringVar(&m.DNAFrequencies, "dna-frequencies", defaultDNAFrequencies, "folder of STR allele-frequency tables (NIST 1036, UK DNA-17, norSTR CSVs)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -120,10 +133,22 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.openDNA(ctx); err != nil {
 		return err
 	}
+	fp, err := hub.OpenFingerprintIndex(ctx, m.store)
+	if err != nil {
+		return err
+	}
+	m.hub.SetFingerprintIndex(fp)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := lhttp.NewServer(m.hub, m.Log, reg)
+	limits := lhttp.DefaultLimits
+	limits.Rate, limits.Burst = m.RateLimit, int(2*m.RateLimit)
+	handler.SetLimits(limits)
+	handler.NoTokens = m.NoTokens
+	if tlsConfig != nil {
+		handler.Revoked = pki.NewRevocations(m.DataDir).Revoked
+	}
 	m.server = &http.Server{
 		Handler:           handler,
 		TLSConfig:         tlsConfig,
@@ -152,6 +177,25 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Log.Error("serve", "err", err)
 		}
 	}()
+	if m.ListenMTLS != "" {
+		if tlsConfig == nil {
+			return errors.New("--listen-mtls needs TLS: drop --plaintext")
+		}
+		mtls := tlsConfig.Clone()
+		mtls.ClientAuth = tls.RequireAndVerifyClientCert
+		l, err := net.Listen("tcp", m.ListenMTLS)
+		if err != nil {
+			return err
+		}
+		m.mtlsListener = tls.NewListener(l, mtls)
+		m.MTLSURL = fmt.Sprintf("https://%s", m.mtlsListener.Addr())
+		go func() {
+			if err := m.server.Serve(m.mtlsListener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				m.Log.Error("serve mTLS", "err", err)
+			}
+		}()
+		m.Log.Info("serving machine-to-machine", "url", m.MTLSURL)
+	}
 	m.Log.Info("serving", "url", m.URL, "tls", tlsConfig != nil)
 	return nil
 }
