@@ -303,17 +303,26 @@ func (ix *Index) newPlan(q Profile, rule Rule, pop *Population) (*plan, error) {
 				continue
 			}
 		}
-		pl.byLid[lid] = int16(len(pl.loc))
-		switch lid {
-		case part1:
-			pl.by1 = len(pl.loc)
-		case part2:
-			pl.by2 = len(pl.loc)
-		}
 		pl.loc = append(pl.loc, ql)
 	}
 	if len(pl.loc) > 32 {
 		return nil, fmt.Errorf("query has %d loci, more than 32", len(pl.loc))
+	}
+	// Compare the rarest loci first: most profiles fail there and the scan
+	// moves on after one or two loci.
+	lvl := rule.Stringency
+	if rule.Method == Prum {
+		lvl = High
+	}
+	sort.SliceStable(pl.loc, func(i, j int) bool { return pl.loc[i].logLevel[lvl] < pl.loc[j].logLevel[lvl] })
+	for i, q := range pl.loc {
+		pl.byLid[q.lid] = int16(i)
+		switch q.lid {
+		case part1:
+			pl.by1 = i
+		case part2:
+			pl.by2 = i
+		}
 	}
 	return pl, nil
 }
