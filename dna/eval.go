@@ -154,6 +154,7 @@ func Evaluate(cfg EvalConfig) (*EvalReport, error) {
 			return nil, err
 		}
 	}
+	ix.Compact()
 	rep := &EvalReport{Population: pop.Name, Seed: cfg.Seed, Real: len(samples), Background: cfg.Background + cfg.Background/10}
 	type scenario struct {
 		name  string

@@ -2,6 +2,7 @@ package dna
 
 import (
 	"fmt"
+	"sort"
 	"sync"
 )
 
@@ -24,6 +25,9 @@ const (
 	// pass. Both are among the most polymorphic loci of CODIS, ESS and ISSOL.
 	part1 = 1  // FGA
 	part2 = 11 // D18S51
+	// Within a bucket, Compact sorts the rows by genotype at a third locus
+	// and records the runs, so that a search also skips runs.
+	part3 = 12 // D21S11
 )
 
 // locusDict numbers the allele texts met at one locus with small codes (1 to
@@ -101,6 +105,17 @@ type bucket struct {
 	ids  []uint64
 	meta []uint8
 	rows []uint8
+	// runs describe rows [0, sorted) sorted by genotype at part3; rows
+	// added later form an unsorted tail until the next Compact.
+	runs   []run
+	sorted int
+}
+
+// run is a stretch of rows sharing the genotype (a, b) at part3, ending
+// before row end.
+type run struct {
+	a, b uint8
+	end  uint32
 }
 
 // genProfile is a profile that does not fit a row: a mixture, a profile with
@@ -354,6 +369,11 @@ func (ix *Index) remove(id uint64) bool {
 					if x != id {
 						continue
 					}
+					if i < bk.sorted {
+						// the swap would break the order: scan the bucket
+						// whole until the next Compact
+						bk.runs, bk.sorted = nil, 0
+					}
 					last := len(bk.ids) - 1
 					bk.ids[i] = bk.ids[last]
 					bk.meta[i] = bk.meta[last]
@@ -371,7 +391,10 @@ func (ix *Index) remove(id uint64) bool {
 	return false
 }
 
-// Compact trims spare capacity after a bulk load.
+// Compact trims spare capacity and sorts every bucket by genotype at a
+// third locus so that searches skip more rows. Call it after a bulk load and
+// from time to time after many additions or removals; until then new rows
+// are scanned whole.
 func (ix *Index) Compact() {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -379,10 +402,42 @@ func (ix *Index) Compact() {
 		pt.general = trim(pt.general)
 		for _, l2 := range pt.l1list {
 			for _, bk := range l2.list {
-				bk.ids, bk.meta, bk.rows = trim(bk.ids), trim(bk.meta), trim(bk.rows)
+				bk.sortRuns()
+				bk.ids, bk.meta, bk.rows, bk.runs = trim(bk.ids), trim(bk.meta), trim(bk.rows), trim(bk.runs)
 			}
 		}
 	}
+}
+
+// sortRuns orders the rows by genotype at part3 and records the runs.
+func (bk *bucket) sortRuns() {
+	n := len(bk.ids)
+	key := func(i int) uint16 {
+		return uint16(bk.rows[i*rowBytes+2*part3])<<8 | uint16(bk.rows[i*rowBytes+2*part3+1])
+	}
+	perm := make([]int32, n)
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	sort.SliceStable(perm, func(x, y int) bool { return key(int(perm[x])) < key(int(perm[y])) })
+	ids := make([]uint64, n)
+	meta := make([]uint8, n)
+	rows := make([]uint8, n*rowBytes)
+	for to, from := range perm {
+		ids[to], meta[to] = bk.ids[from], bk.meta[from]
+		copy(rows[to*rowBytes:(to+1)*rowBytes], bk.rows[int(from)*rowBytes:])
+	}
+	bk.ids, bk.meta, bk.rows = ids, meta, rows
+	bk.runs = bk.runs[:0]
+	for i := 0; i < n; i++ {
+		a, b := rows[i*rowBytes+2*part3], rows[i*rowBytes+2*part3+1]
+		if len(bk.runs) > 0 && bk.runs[len(bk.runs)-1].a == a && bk.runs[len(bk.runs)-1].b == b {
+			bk.runs[len(bk.runs)-1].end = uint32(i + 1)
+			continue
+		}
+		bk.runs = append(bk.runs, run{a: a, b: b, end: uint32(i + 1)})
+	}
+	bk.sorted = n
 }
 
 func trim[T any](s []T) []T {
@@ -416,7 +471,7 @@ func (ix *Index) Stats() Stats {
 		for _, l2 := range pt.l1list {
 			s.Buckets += len(l2.list)
 			for _, bk := range l2.list {
-				s.DataBytes += int64(cap(bk.ids)*8 + cap(bk.meta) + cap(bk.rows))
+				s.DataBytes += int64(cap(bk.ids)*8 + cap(bk.meta) + cap(bk.rows) + cap(bk.runs)*8)
 			}
 		}
 	}

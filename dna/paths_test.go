@@ -27,19 +27,31 @@ func TestRowsAndGeneralStoreAgree(t *testing.T) {
 		if err := rows.Add(uint64(i+1), p); err != nil {
 			t.Fatal(err)
 		}
+		if i == 299 {
+			// sorted runs for the first 300, an unsorted tail after
+			rows.Compact()
+		}
 		g := p.Clone()
 		g.Loci = append([]dna.Locus{extra}, g.Loci...)
 		if err := gen.Add(uint64(i+1), g); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if st := gen.Stats(); st.General != 400 {
-		t.Fatalf("general store holds %d profiles; want 400", st.General)
+	for _, id := range []uint64{5, 390} {
+		if !rows.Remove(id) || !gen.Remove(id) {
+			t.Fatalf("Remove(%d) failed", id)
+		}
+	}
+	if st := gen.Stats(); st.General != 398 {
+		t.Fatalf("general store holds %d profiles; want 398", st.General)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	// Kinship tables hold float32 logs, hence the 1e-4 tolerance on log10 LR.
 	for n := 0; n < 40; n++ {
 		src := samples[rng.IntN(400)].Profile.Restrict(kit)
+		if n == 20 {
+			rows.Compact()
+		}
 		// drop loci and alleles so that partial and near matches appear
 		q := src.Clone()
 		q.Loci = q.Loci[:8+rng.IntN(len(q.Loci)-8)]

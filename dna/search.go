@@ -120,6 +120,7 @@ type plan struct {
 	byLid   []int16
 	by1     int // index in loc of the partition loci, -1 if untyped
 	by2     int
+	by3     int
 	rels    uint16
 	dicts   []*locusDict
 }
@@ -200,7 +201,7 @@ func (pl *plan) usableLoci() int {
 // newPlan turns the query into per-locus lookup tables over the index's
 // allele codes, with the probabilities each locus contributes.
 func (ix *Index) newPlan(q Profile, rule Rule, pop *Population) (*plan, error) {
-	pl := &plan{rule: rule, minLoci: rule.MinSharedLoci, byLid: make([]int16, len(ix.dicts)), by1: -1, by2: -1, dicts: ix.dicts}
+	pl := &plan{rule: rule, minLoci: rule.MinSharedLoci, byLid: make([]int16, len(ix.dicts)), by1: -1, by2: -1, by3: -1, dicts: ix.dicts}
 	for i := range pl.byLid {
 		pl.byLid[i] = -1
 	}
@@ -322,6 +323,8 @@ func (ix *Index) newPlan(q Profile, rule Rule, pop *Population) (*plan, error) {
 			pl.by1 = i
 		case part2:
 			pl.by2 = i
+		case part3:
+			pl.by3 = i
 		}
 	}
 	return pl, nil
@@ -501,8 +504,18 @@ func (ix *Index) scan(pl *plan, targets CategorySet, limit int) ([]hit, int, int
 				if !ok || c1+c2 > pl.rule.MaxMismatches {
 					continue
 				}
-				units = append(units, unit{bk: bk, cat: c, hi: len(bk.ids)})
-				total += len(bk.ids)
+				start := 0
+				for _, r := range bk.runs {
+					if c3, ok := pl.levelCost(pl.by3, r.a, r.b); ok && c1+c2+c3 <= pl.rule.MaxMismatches {
+						units = appendUnit(units, unit{bk: bk, cat: c, lo: start, hi: int(r.end)})
+						total += int(r.end) - start
+					}
+					start = int(r.end)
+				}
+				if bk.sorted < len(bk.ids) {
+					units = appendUnit(units, unit{bk: bk, cat: c, lo: bk.sorted, hi: len(bk.ids)})
+					total += len(bk.ids) - bk.sorted
+				}
 			}
 		}
 	}
@@ -535,6 +548,16 @@ func (ix *Index) scan(pl *plan, targets CategorySet, limit int) ([]hit, int, int
 		all = all[:limit]
 	}
 	return all, count, total
+}
+
+// appendUnit adds a unit, merging it with the previous one when they are
+// adjacent rows of the same bucket.
+func appendUnit(units []unit, u unit) []unit {
+	if n := len(units); n > 0 && units[n-1].bk == u.bk && units[n-1].bk != nil && units[n-1].hi == u.lo {
+		units[n-1].hi = u.hi
+		return units
+	}
+	return append(units, u)
 }
 
 // splitUnits cuts the units into shares of about equal profile counts.
