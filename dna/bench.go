@@ -1,6 +1,7 @@
 package dna
 
 import (
+	"context"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -66,7 +67,7 @@ type BenchReport struct {
 
 // Bench fills an index with synthetic profiles, measures the heap it takes
 // per profile and the latency of moderate, high, Prüm and kinship searches.
-func Bench(cfg BenchConfig) (*BenchReport, error) {
+func Bench(ctx context.Context, cfg BenchConfig) (*BenchReport, error) {
 	if cfg.Profiles <= 0 {
 		cfg.Profiles = 1_000_000
 	}
@@ -108,6 +109,9 @@ func Bench(cfg BenchConfig) (*BenchReport, error) {
 	var queries []Profile
 	var buf Profile
 	for i := 0; i < cfg.Profiles; i++ {
+		if i%65536 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		u := rng.IntN(1000)
 		cat := Offender
 		switch {
@@ -190,6 +194,9 @@ func Bench(cfg BenchConfig) (*BenchReport, error) {
 		runs = append(runs, run{"sibling", "unidentified remains, 23 loci", 1000, func(p Profile) Profile { p.Category = UnidentifiedRemains; return p }})
 	}
 	for _, r := range runs {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		lr := LatencyReport{Rule: r.rule, Query: r.query, TargetMs: r.target}
 		var ms []float64
 		for _, q := range queries {

@@ -1,6 +1,7 @@
 package dna
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -89,7 +90,7 @@ type evalQuery struct {
 // and relatives by Mendelian inheritance, and reports per rule how often the
 // true donor is found and ranked first, the unrelated candidates per search
 // and the LRs of true and unrelated candidates.
-func Evaluate(cfg EvalConfig) (*EvalReport, error) {
+func Evaluate(ctx context.Context, cfg EvalConfig) (*EvalReport, error) {
 	if cfg.Background <= 0 {
 		cfg.Background = 100000
 	}
@@ -139,6 +140,9 @@ func Evaluate(cfg EvalConfig) (*EvalReport, error) {
 	}
 	var buf Profile
 	for i := 0; i < cfg.Background; i++ {
+		if i%65536 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		cat := Offender
 		if i%4 == 3 {
 			cat = Arrestee
@@ -230,6 +234,9 @@ func Evaluate(cfg EvalConfig) (*EvalReport, error) {
 			qs[i] = sc.make(i)
 		}
 		for _, rule := range sc.rules {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			sr, err := runScenario(ix, sc.name, rule, pop.Name, qs)
 			if err != nil {
 				return nil, err

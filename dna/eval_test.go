@@ -1,6 +1,7 @@
 package dna_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/lookout-network/lookout/dna"
@@ -14,7 +15,7 @@ func TestEvaluate(t *testing.T) {
 	if testing.Short() {
 		n, q = 5000, 20
 	}
-	rep, err := dna.Evaluate(dna.EvalConfig{DataDir: dataDir, Seed: 7, Background: n, Queries: q})
+	rep, err := dna.Evaluate(context.Background(), dna.EvalConfig{DataDir: dataDir, Seed: 7, Background: n, Queries: q})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -236,3 +236,34 @@ func noneIn(pq float64, k int, theta float64) float64 {
 	kf := float64(k)
 	return (1 - theta) * out / (1 + (kf-1)*theta) * (theta + (1-theta)*out) / (1 + kf*theta)
 }
+
+// CheckRarity applies the rarity floor of the profile's upload rule: the
+// random match probability (single source) or the probability that a random
+// person is included at every locus (mixtures) must not exceed
+// MaxRandomMatch. Loci the population does not cover weigh nothing.
+func CheckRarity(p Profile, pop *Population, theta float64) error {
+	floor := UploadRules[p.Category].MaxRandomMatch
+	if floor == 0 {
+		return nil
+	}
+	lg := 0.0
+	for _, l := range p.Loci {
+		if ClassOf(l.Name) != Autosomal || len(l.Alleles) == 0 {
+			continue
+		}
+		f := make([]float64, 0, len(l.Alleles))
+		known := true
+		for _, a := range l.Alleles {
+			x, ok := pop.Frequency(l.Name, a.Text)
+			known = known && ok && a.Text != "*"
+			f = append(f, x)
+		}
+		if known {
+			lg += codisLogs(f, theta)[High]
+		}
+	}
+	if rmp := math.Pow(10, lg); rmp > floor {
+		return fmt.Errorf("profile matches 1 in %.3g unrelated people in population %s; category %s needs 1 in %.3g or rarer", 1/rmp, pop.Name, p.Category, 1/floor)
+	}
+	return nil
+}

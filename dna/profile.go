@@ -296,18 +296,25 @@ type UploadRule struct {
 	// Relationship says whether a relationship is required (relatives) or
 	// forbidden (every other category).
 	NeedsRelationship bool
+	// MaxRandomMatch is the rarity floor of partial forensic profiles: the
+	// probability that an unrelated person matches (for mixtures, is
+	// included) must not exceed it. Zero means no floor. It needs a
+	// population, so [CheckRarity] applies it, not [Profile.Validate].
+	MaxRandomMatch float64
 }
 
 // UploadRules holds the upload rule of each category. It is data: an
-// operator may tighten it (for instance to the 20 CODIS core loci for
+// operator may change it. The rarity floor of 1 in 10 million for forensic
+// profiles follows the NDIS acceptance rule as reported (unverified). An
+// operator may also tighten the loci (for instance to the 20 CODIS core loci for
 // offenders, as NDIS does since 2017). Person profiles follow the Prüm rule
 // of 6 ISSOL loci rather than CODIS-20 because the network takes profiles
 // from ESS and older kits.
 var UploadRules = map[Category]UploadRule{
 	Offender:            {MinLoci: 10, MinOf: ISSOL7, MinOfCount: 6, MaxAlleles: 3},
 	Arrestee:            {MinLoci: 10, MinOf: ISSOL7, MinOfCount: 6, MaxAlleles: 3},
-	CrimeScene:          {MinLoci: 6, MaxAlleles: 3},
-	CrimeSceneMixture:   {MinLoci: 6, MaxAlleles: MaxAllelesPerLocus},
+	CrimeScene:          {MinLoci: 6, MaxAlleles: 3, MaxRandomMatch: 1e-7},
+	CrimeSceneMixture:   {MinLoci: 6, MaxAlleles: MaxAllelesPerLocus, MaxRandomMatch: 1e-7},
 	MissingPerson:       {MinLoci: 8, MaxAlleles: 3},
 	Relative:            {MinLoci: 12, MaxAlleles: 3, NeedsRelationship: true},
 	UnidentifiedRemains: {MinLoci: 6, MaxAlleles: 3},

@@ -587,3 +587,35 @@ func TestSearchRanking(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckRarity(t *testing.T) {
+	pop, _ := MustPopulations(t).Lookup("NIST_All")
+	samples := MustSamples(t, dna.CrimeScene)
+	t.Run("OKFullProfile", func(t *testing.T) {
+		if err := dna.CheckRarity(samples[0].Profile, pop, 0.01); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("ErrThreeLoci", func(t *testing.T) {
+		p := samples[0].Profile.Restrict([]string{"TPOX", "TH01", "D5S818"})
+		if err := dna.CheckRarity(p, pop, 0.01); err == nil {
+			t.Fatal("a 3-locus crime-scene profile passed the 1 in 10 million floor")
+		}
+	})
+	t.Run("ErrBroadMixture", func(t *testing.T) {
+		m := map[string][]string{}
+		for _, n := range dna.ISSOL7 {
+			m[n] = []string{"10", "11", "12", "13", "14", "15", "16", "17"}
+		}
+		if err := dna.CheckRarity(MustProfile(t, dna.CrimeSceneMixture, m), pop, 0.01); err == nil {
+			t.Fatal("an 8-allele mixture at 7 loci passed the rarity floor")
+		}
+	})
+	t.Run("OKNoFloorForOffenders", func(t *testing.T) {
+		p := samples[0].Profile.Restrict([]string{"TPOX"})
+		p.Category = dna.Offender
+		if err := dna.CheckRarity(p, pop, 0.01); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -26,15 +26,15 @@ func runDNA(ctx context.Context, env *Env, args []string) int {
 	}
 	switch args[0] {
 	case "eval":
-		return runDNAEval(env, args[1:])
+		return runDNAEval(ctx, env, args[1:])
 	case "bench":
-		return runDNABench(env, args[1:])
+		return runDNABench(ctx, env, args[1:])
 	}
 	fmt.Fprintf(env.Stderr, "lookout dna: unknown subcommand %q (want eval or bench)\n", args[0])
 	return 2
 }
 
-func runDNAEval(env *Env, args []string) int {
+func runDNAEval(ctx context.Context, env *Env, args []string) int {
 	fs := flag.NewFlagSet("dna eval", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", "../shared/data/dna", "shared DNA data folder")
@@ -49,7 +49,7 @@ func runDNAEval(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "lookout dna eval: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	rep, err := dna.Evaluate(dna.EvalConfig{DataDir: *data, Seed: *seed, Background: *background, Queries: *queries, Population: *pop})
+	rep, err := dna.Evaluate(ctx, dna.EvalConfig{DataDir: *data, Seed: *seed, Background: *background, Queries: *queries, Population: *pop})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "lookout dna eval: %v\n", err)
 		return 1
@@ -74,7 +74,7 @@ func runDNAEval(env *Env, args []string) int {
 	return 0
 }
 
-func runDNABench(env *Env, args []string) int {
+func runDNABench(ctx context.Context, env *Env, args []string) int {
 	fs := flag.NewFlagSet("dna bench", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", "../shared/data/dna", "shared DNA data folder")
@@ -93,7 +93,7 @@ func runDNABench(env *Env, args []string) int {
 	if rel == 0 {
 		rel = min(*profiles, 1_000_000)
 	}
-	rep, err := dna.Bench(dna.BenchConfig{DataDir: *data, Profiles: *profiles, Relatives: rel, Queries: *queries, Seed: *seed,
+	rep, err := dna.Bench(ctx, dna.BenchConfig{DataDir: *data, Profiles: *profiles, Relatives: rel, Queries: *queries, Seed: *seed,
 		Progress: func(n int) { fmt.Fprintf(env.Stderr, "loaded %d profiles\n", n) }})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "lookout dna bench: %v\n", err)
