@@ -83,7 +83,7 @@ func (b *Builder) Build() (*Index, error) {
 		return nil, err
 	}
 	b.ranges, b.longs = nil, map[uint64]string{}
-	x.st.Store(&state{seg: seg, delta: newDelta(0), ranges: rs})
+	x.st.Store(&state{seg: seg, ranges: rs})
 	return x, nil
 }
 

@@ -10,12 +10,11 @@
 // (upper case A–Z and 0–9; see the mrz package for the canonical form).
 //
 // One writer and any number of readers may use an Index at once. Readers
-// never take a lock: they read immutable arrays and atomically published
-// words, so a check costs the same while the writer works.
+// never take a lock: they read atomically published words, so a check costs
+// the same while the writer works.
 package docindex
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"sync"
@@ -27,22 +26,22 @@ import (
 type Index struct {
 	st atomic.Pointer[state]
 
-	wmu   sync.Mutex // serialises writers
-	dByID map[uint64]int
+	wmu   sync.Mutex // serialises writers; guards what follows
 	rByID map[uint64]rangeLoc
+	// Records written since the last build are in the table but not in its
+	// id order: fresh ids in increasing order in tailIDs/tailSlots (row
+	// ids usually are), any other in side.
+	tailIDs   []uint64
+	tailSlots []uint32
+	side      map[uint64]uint32
 
 	longMu sync.RWMutex
 	longs  map[uint64]string // text of numbers too long to pack, by packed hash
-
-	// compactMin is the delta size below which writes never trigger a
-	// rebuild; tests lower it to exercise rebuilds.
-	compactMin int
 }
 
 // state is what readers see, published as one pointer.
 type state struct {
 	seg    *segment
-	delta  *delta
 	ranges *rangeSet
 }
 
@@ -71,7 +70,7 @@ type Stats struct {
 	Records int // live single-number records
 	Ranges  int // live blank batches
 	Pending int // records written since the last rebuild
-	Dead    int // deleted or moved records not yet dropped by a rebuild
+	Dead    int // deleted or moved records still taking a slot
 	// OffHeapBytes is memory the index holds outside the Go heap (its main
 	// table, when large, is mapped directly so it can use huge pages); it
 	// is not in runtime.MemStats.
@@ -82,16 +81,15 @@ type Stats struct {
 func New() *Index {
 	x := newIndex()
 	seg, _ := buildSegment(nil, nil, nil)
-	x.st.Store(&state{seg: seg, delta: newDelta(0), ranges: newRangeSet()})
+	x.st.Store(&state{seg: seg, ranges: newRangeSet()})
 	return x
 }
 
 func newIndex() *Index {
 	return &Index{
-		dByID:      map[uint64]int{},
-		rByID:      map[uint64]rangeLoc{},
-		longs:      map[uint64]string{},
-		compactMin: 1 << 16,
+		rByID: map[uint64]rangeLoc{},
+		side:  map[uint64]uint32{},
+		longs: map[uint64]string{},
 	}
 }
 
@@ -129,7 +127,7 @@ probe:
 	for {
 		bk := &seg.table[b]
 		for j := range slotsPerBucket {
-			v := bk.num[j]
+			v := atomic.LoadUint64(&bk.num[j])
 			if v == 0 {
 				break probe
 			}
@@ -144,25 +142,14 @@ probe:
 			b = 0
 		}
 	}
-	d := st.delta
-	for i := k.skel & d.mask; ; i = (i + 1) & d.mask {
-		s := &d.slots[i]
-		sk := s.skel.Load()
-		if sk == 0 {
-			break
-		}
-		if sk == k.skel && s.num.Load() == k.num {
-			if m := s.meta.Load(); m&deadFlag == 0 && (any || uint16(m) == cc) {
-				h.Exact = append(h.Exact, s.id.Load())
-			}
-		}
-	}
 	h.Range = st.ranges.lookup(number, cc, any, nil)
 	return h
 }
 
 // Put records that id has this number, inserting it or moving it from
 // whatever number or batch it had. Putting an unchanged record is cheap.
+// The record goes straight into the table; when the table is full, Put
+// rebuilds it larger first (see [Index.Compact]).
 func (x *Index) Put(id uint64, country, number string) error {
 	if err := checkID(id); err != nil {
 		return err
@@ -186,38 +173,46 @@ func (x *Index) Put(id uint64, country, number string) error {
 
 func (x *Index) putLocked(e entry) {
 	st := x.st.Load()
-	if st.delta.full() {
-		st = x.growDelta(st)
+	old, had := x.findLocked(st.seg, e.id)
+	if had && st.seg.slotNum(old) == e.num && metaCC(*st.seg.slotMeta(old)) == e.cc {
+		return
 	}
-	oldSlot, inDelta := x.dByID[e.id]
-	if inDelta {
-		s := &st.delta.slots[oldSlot]
-		if s.num.Load() == e.num && uint16(s.meta.Load()) == e.cc {
-			return
-		}
-	}
-	oldPos, inSeg := uint32(0), false
-	if !inDelta {
-		oldPos, inSeg = st.seg.findID(e.id)
-		if inSeg && st.seg.slotNum(oldPos) == e.num && metaCC(*st.seg.slotMeta(oldPos)) == e.cc {
-			return
-		}
+	if st.seg.full() {
+		x.compactLocked()
+		st = x.st.Load()
+		old, had = x.findLocked(st.seg, e.id)
 	}
 	// Insert before removing the old entry, so that a concurrent check sees
 	// the record at its old or new number, never at neither.
-	x.dByID[e.id] = st.delta.insert(e)
-	switch {
-	case inDelta:
-		st.delta.kill(oldSlot)
-	case inSeg:
-		st.seg.kill(oldPos)
-	default:
-		if loc, ok := x.rByID[e.id]; ok {
-			x.st.Store(&state{seg: st.seg, delta: st.delta, ranges: st.ranges.with(rangeKey{}, 0, nil, loc.key, e.id, true)})
-			delete(x.rByID, e.id)
-		}
+	slot := st.seg.insert(e.skel, e.num, metaWord(e.id, e.cc))
+	if !had && e.id > st.seg.maxID && (len(x.tailIDs) == 0 || e.id > x.tailIDs[len(x.tailIDs)-1]) {
+		x.tailIDs = append(x.tailIDs, e.id)
+		x.tailSlots = append(x.tailSlots, slot)
+	} else {
+		x.side[e.id] = slot
 	}
-	x.maybeCompact()
+	if had {
+		st.seg.kill(old)
+		return
+	}
+	if loc, ok := x.rByID[e.id]; ok {
+		x.st.Store(&state{seg: st.seg, ranges: st.ranges.with(rangeKey{}, 0, nil, loc.key, e.id, true)})
+		delete(x.rByID, e.id)
+	}
+}
+
+// findLocked returns the slot of the live single record with this id.
+func (x *Index) findLocked(seg *segment, id uint64) (uint32, bool) {
+	if slot, ok := x.side[id]; ok {
+		return slot, true
+	}
+	if id > seg.maxID {
+		if i, ok := slices.BinarySearch(x.tailIDs, id); ok && !seg.isDead(x.tailSlots[i]) {
+			return x.tailSlots[i], true
+		}
+		return 0, false
+	}
+	return seg.findID(id)
 }
 
 // PutRange records that id is the blank batch from..to of country (see the
@@ -243,7 +238,7 @@ func (x *Index) PutRange(id uint64, country, from, to string) error {
 func (x *Index) putRangeLocked(loc rangeLoc) {
 	st := x.st.Load()
 	old, had := x.rByID[loc.rec.id]
-	x.st.Store(&state{seg: st.seg, delta: st.delta, ranges: st.ranges.with(loc.key, tailStart(loc.from), &loc.rec, old.key, loc.rec.id, had)})
+	x.st.Store(&state{seg: st.seg, ranges: st.ranges.with(loc.key, tailStart(loc.from), &loc.rec, old.key, loc.rec.id, had)})
 	x.rByID[loc.rec.id] = loc
 	if !had {
 		x.removeSingleLocked(loc.rec.id)
@@ -257,100 +252,22 @@ func (x *Index) Delete(id uint64) bool {
 	defer x.wmu.Unlock()
 	if loc, ok := x.rByID[id]; ok {
 		st := x.st.Load()
-		x.st.Store(&state{seg: st.seg, delta: st.delta, ranges: st.ranges.with(rangeKey{}, 0, nil, loc.key, id, true)})
+		x.st.Store(&state{seg: st.seg, ranges: st.ranges.with(rangeKey{}, 0, nil, loc.key, id, true)})
 		delete(x.rByID, id)
 		return true
 	}
-	if x.removeSingleLocked(id) {
-		x.maybeCompact()
-		return true
-	}
-	return false
+	return x.removeSingleLocked(id)
 }
 
 func (x *Index) removeSingleLocked(id uint64) bool {
-	st := x.st.Load()
-	if slot, ok := x.dByID[id]; ok {
-		st.delta.kill(slot)
-		delete(x.dByID, id)
-		return true
+	seg := x.st.Load().seg
+	slot, ok := x.findLocked(seg, id)
+	if !ok {
+		return false
 	}
-	if p, ok := st.seg.findID(id); ok {
-		st.seg.kill(p)
-		return true
-	}
-	return false
-}
-
-func (x *Index) growDelta(st *state) *state {
-	nd, moved := st.delta.grown()
-	for id, slot := range x.dByID {
-		x.dByID[id] = moved[slot]
-	}
-	ns := &state{seg: st.seg, delta: nd, ranges: st.ranges}
-	x.st.Store(ns)
-	return ns
-}
-
-// maybeCompact rebuilds the segment once pending and dead records reach an
-// eighth of it, so lookups stay two memory reads and the delta stays small.
-func (x *Index) maybeCompact() {
-	st := x.st.Load()
-	waste := st.delta.used + st.seg.ndead
-	if waste < x.compactMin || waste < st.seg.len()/8 {
-		return
-	}
-	x.compactLocked()
-}
-
-// Compact folds records written since the last build into the bulk arrays
-// and drops deleted ones. Writes do this by themselves when enough has
-// changed; a server may call it when idle. Readers are not blocked.
-func (x *Index) Compact() {
-	x.wmu.Lock()
-	defer x.wmu.Unlock()
-	x.compactLocked()
-}
-
-func (x *Index) compactLocked() {
-	st := x.st.Load()
-	seg, pend := st.seg, st.delta.entries()
-	slices.SortFunc(pend, func(a, b entry) int { return cmp.Compare(a.id, b.id) })
-	n := seg.len() - seg.ndead + len(pend)
-	num := make([]uint64, 0, n)
-	meta := make([]uint64, 0, n)
-	// Merge the two id orders so the build needs no sort.
-	for _, slot := range seg.byID {
-		m := atomic.LoadUint64(seg.slotMeta(slot))
-		if m&deadBit != 0 {
-			continue
-		}
-		for len(pend) > 0 && pend[0].id < metaID(m) {
-			num = append(num, pend[0].num)
-			meta = append(meta, metaWord(pend[0].id, pend[0].cc))
-			pend = pend[1:]
-		}
-		num = append(num, seg.slotNum(slot))
-		meta = append(meta, m)
-	}
-	for _, e := range pend {
-		num = append(num, e.num)
-		meta = append(meta, metaWord(e.id, e.cc))
-	}
-	top := make([]uint32, len(num))
-	parallelFor(len(num), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			top[i] = uint32(x.skelOf(num[i]) >> 32)
-		}
-	})
-	ns, err := buildSegment(num, meta, top)
-	if err != nil {
-		// The records came from a valid index: ids are unique and the size
-		// was accepted before, so this cannot happen.
-		panic("docindex: rebuild: " + err.Error())
-	}
-	x.st.Store(&state{seg: ns, delta: newDelta(0), ranges: st.ranges})
-	clear(x.dByID)
+	seg.kill(slot)
+	delete(x.side, id)
+	return true
 }
 
 // skelOf recomputes the skeleton key of a stored number.
@@ -394,11 +311,10 @@ func (x *Index) Stats() Stats {
 	defer x.wmu.Unlock()
 	st := x.st.Load()
 	return Stats{
-		Records: st.seg.len() - st.seg.ndead + st.delta.live,
-		Ranges:  st.ranges.count,
-		Pending: st.delta.live,
-		Dead:    st.seg.ndead + st.delta.used - st.delta.live,
-
+		Records:      st.seg.n - st.seg.ndead,
+		Ranges:       st.ranges.count,
+		Pending:      len(x.tailIDs) + len(x.side),
+		Dead:         st.seg.ndead,
 		OffHeapBytes: st.seg.offHeap,
 	}
 }
@@ -425,13 +341,9 @@ func (x *Index) Range(id uint64) (Range, bool) {
 func (x *Index) Lookup(id uint64) (country, number string, ok bool) {
 	x.wmu.Lock()
 	defer x.wmu.Unlock()
-	st := x.st.Load()
-	if slot, found := x.dByID[id]; found {
-		s := &st.delta.slots[slot]
-		return countryName(uint16(s.meta.Load())), x.long(s.num.Load()), true
-	}
-	if p, found := st.seg.findID(id); found {
-		return countryName(metaCC(*st.seg.slotMeta(p))), x.long(st.seg.slotNum(p)), true
+	seg := x.st.Load().seg
+	if slot, found := x.findLocked(seg, id); found {
+		return countryName(metaCC(*seg.slotMeta(slot))), x.long(seg.slotNum(slot)), true
 	}
 	return "", "", false
 }

@@ -216,7 +216,6 @@ func TestPutRangeBadInput(t *testing.T) {
 
 func TestPutDeleteMove(t *testing.T) {
 	x := MustBuild(t, "DEU C01X00T47", "FRA 12AB34567")
-	docindex.SetCompactMin(x, 4)
 	mustPut := func(id uint64, country, number string) {
 		t.Helper()
 		if err := x.Put(id, country, number); err != nil {
@@ -322,7 +321,6 @@ func TestModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	docindex.SetCompactMin(x, 50)
 	for step := 0; step < 3000; step++ {
 		id := uint64(rng.IntN(1200))
 		switch op := rng.IntN(10); {

@@ -73,7 +73,7 @@ func (s *segment) slotMeta(slot uint32) *uint64 {
 }
 
 func (s *segment) slotNum(slot uint32) uint64 {
-	return s.table[slot/slotsPerBucket].num[slot%slotsPerBucket]
+	return atomic.LoadUint64(&s.table[slot/slotsPerBucket].num[slot%slotsPerBucket])
 }
 
 func (s *segment) kill(slot uint32) {
@@ -115,16 +115,14 @@ func (s *segment) findID(id uint64) (uint32, bool) {
 func buildSegment(num, meta []uint64, skelTop []uint32) (*segment, error) {
 	n := len(num)
 	s := &segment{nb: bucketsFor(n), n: n}
-	nslots := s.nb * slotsPerBucket
-	if uint64(n) >= nslots || nslots >= 1<<32 {
-		return nil, fmt.Errorf("index of %d records is too large", n)
+	if err := s.checkSize(); err != nil {
+		return nil, err
 	}
 	byID, maxID, err := buildByID(meta)
 	if err != nil {
 		return nil, err
 	}
 	s.maxID = maxID
-	// Order the records by home bucket: keys hold home<<32 | record index.
 	keys := make([]uint64, n)
 	parallelFor(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -132,12 +130,41 @@ func buildSegment(num, meta []uint64, skelTop []uint32) (*segment, error) {
 		}
 	})
 	skelTop = nil
+	slotOf := make([]uint32, n)
+	err = s.place(keys,
+		func(i uint32) (uint64, uint64) { return num[i], meta[i] },
+		func(i, slot uint32) { slotOf[i] = slot })
+	if err != nil {
+		return nil, err
+	}
+	// byID holds record indexes in id order; turn them into slots.
+	parallelFor(n, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			byID[j] = slotOf[byID[j]]
+		}
+	})
+	s.byID = byID
+	return s, nil
+}
+
+func (s *segment) checkSize() error {
+	if nslots := s.nb * slotsPerBucket; uint64(s.n) >= nslots || nslots >= 1<<32 {
+		return fmt.Errorf("index of %d records is too large", s.n)
+	}
+	return nil
+}
+
+// place allocates the table and puts the records in it. keys hold
+// home<<32 | ref, one per record; rec returns a record's number and meta
+// word by ref, placed is told where it went. keys is overwritten.
+func (s *segment) place(keys []uint64, rec func(ref uint32) (num, meta uint64), placed func(ref, slot uint32)) error {
 	keys = radixSortHigh(keys, s.nb)
 	// Each record goes to the first free slot at or after its home, so the
 	// slots it passes over are all taken: linear probing's invariant. Keys
-	// become slot<<32 | index; records pushed past the end are marked and
+	// become slot<<32 | ref; records pushed past the end are marked and
 	// placed afterwards from the start of the table.
 	const wrapMark = uint64(1<<32-1) << 32
+	nslots := s.nb * slotsPerBucket
 	var next uint64
 	wrapped := 0
 	for j, k := range keys {
@@ -151,20 +178,17 @@ func buildSegment(num, meta []uint64, skelTop []uint32) (*segment, error) {
 		next = slot + 1
 	}
 	if s.table, s.offHeap = allocTable(s.nb, s); s.offHeap < 0 {
-		return nil, fmt.Errorf("cannot map memory for an index of %d records", n)
+		return fmt.Errorf("cannot map memory for an index of %d records", s.n)
 	}
-	// slotOf is indexed by record, as byID is by id rank.
-	slotOf := make([]uint32, n)
-	parallelFor(n, func(lo, hi int) {
+	parallelFor(len(keys), func(lo, hi int) {
 		for _, k := range keys[lo:hi] {
 			if k&wrapMark == wrapMark {
 				continue
 			}
-			i, slot := uint32(k), k>>32
+			ref, slot := uint32(k), k>>32
 			b := &s.table[slot/slotsPerBucket]
-			b.num[slot%slotsPerBucket] = num[i]
-			b.meta[slot%slotsPerBucket] = meta[i]
-			slotOf[i] = uint32(slot)
+			b.num[slot%slotsPerBucket], b.meta[slot%slotsPerBucket] = rec(ref)
+			placed(ref, uint32(slot))
 		}
 	})
 	if wrapped > 0 {
@@ -173,25 +197,49 @@ func buildSegment(num, meta []uint64, skelTop []uint32) (*segment, error) {
 			if k&wrapMark != wrapMark {
 				continue
 			}
-			i := uint32(k)
+			ref := uint32(k)
 			for s.table[next/slotsPerBucket].num[next%slotsPerBucket] != 0 {
 				next++
 			}
 			b := &s.table[next/slotsPerBucket]
-			b.num[next%slotsPerBucket] = num[i]
-			b.meta[next%slotsPerBucket] = meta[i]
-			slotOf[i] = uint32(next)
+			b.num[next%slotsPerBucket], b.meta[next%slotsPerBucket] = rec(ref)
+			placed(ref, uint32(next))
 		}
 	}
-	keys = nil
-	// byID holds record indexes in id order; turn them into slots.
-	parallelFor(n, func(lo, hi int) {
-		for j := lo; j < hi; j++ {
-			byID[j] = slotOf[byID[j]]
+	return nil
+}
+
+// maxLoad is the share of slots (live or dead) at which a write rebuilds
+// the table: probe chains stay short and every chain ends at a free slot.
+const maxLoad = 0.9
+
+func (s *segment) full() bool {
+	return float64(s.n+1) > maxLoad*float64(s.nb*slotsPerBucket)
+}
+
+// insert puts a record in the first free slot of its probe chain (writer
+// only). The meta word is stored before the number: a reader that sees the
+// number sees the record.
+func (s *segment) insert(skel, num, meta uint64) uint32 {
+	b := s.home(uint32(skel >> 32))
+	for {
+		bk := &s.table[b]
+		for j := range slotsPerBucket {
+			if bk.num[j] == 0 {
+				atomic.StoreUint64(&bk.meta[j], meta)
+				atomic.StoreUint64(&bk.num[j], num)
+				s.n++
+				return uint32(b*slotsPerBucket) + uint32(j)
+			}
 		}
-	})
-	s.byID = byID
-	return s, nil
+		if b++; b == s.nb {
+			b = 0
+		}
+	}
+}
+
+func (s *segment) isDead(slot uint32) bool {
+	return atomic.LoadUint64(s.slotMeta(slot))&deadBit != 0
 }
 
 // parallelFor splits [0, n) over the cores.
@@ -306,7 +354,7 @@ func (s *segment) each(skel uint64, fn func(slot uint32, num, meta uint64)) {
 	for {
 		bk := &s.table[b]
 		for j := range slotsPerBucket {
-			v := bk.num[j]
+			v := atomic.LoadUint64(&bk.num[j])
 			if v == 0 {
 				return
 			}

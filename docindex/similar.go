@@ -172,21 +172,6 @@ func (s *similarSearch) probe(t []byte) {
 			s.consider(metaID(m), metaCC(m), num)
 		}
 	})
-	d := s.st.delta
-	for i := k.skel & d.mask; ; i = (i + 1) & d.mask {
-		sl := &d.slots[i]
-		sk := sl.skel.Load()
-		if sk == 0 {
-			break
-		}
-		if sk != k.skel {
-			continue
-		}
-		m, num := sl.meta.Load(), sl.num.Load()
-		if m&deadFlag == 0 && num != s.qnum && (s.any || uint16(m) == s.cc) {
-			s.consider(sl.id.Load(), uint16(m), num)
-		}
-	}
 }
 
 func (s *similarSearch) consider(id uint64, cc uint16, num uint64) {

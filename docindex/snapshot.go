@@ -17,8 +17,9 @@ import (
 //
 //	magic "LKDOCIX\n", version uint32, buckets uint64, n uint64
 //	table: per bucket 4 packed numbers then 4 meta words (uint64 each)
-//	byID [n]uint32
-//	pending count uint64, then num, skel, id uint64 and cc uint16 each
+//	id order: count uint64, then slots (uint32 each)
+//	records written since the build: count uint64, then id uint64 and slot
+//	uint32 each (fresh ids, increasing), and the same for other ids
 //	batches count uint64, then id uint64 and country, from, to (uint8 length + bytes) each
 //	long numbers count uint64, then text (uint8 length + bytes) each
 //	CRC-32C (Castagnoli) of everything before, uint32
@@ -216,22 +217,25 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	s.write([]byte(snapshotMagic))
 	s.u32(snapshotVersion)
 	s.u64(seg.nb)
-	s.u64(uint64(seg.len()))
+	s.u64(uint64(seg.n))
 	writeTable(s, seg.table)
+	s.u64(uint64(len(seg.byID)))
 	if littleEndian {
 		s.write(uint32Bytes(seg.byID))
 	} else {
 		writeArray(s, seg.byID)
 	}
-	runtime.KeepAlive(seg) // the table may live outside the heap, freed with seg
-	pend := st.delta.entries()
-	s.u64(uint64(len(pend)))
-	for _, e := range pend {
-		s.u64(e.num)
-		s.u64(e.skel)
-		s.u64(e.id)
-		s.u16(e.cc)
+	s.u64(uint64(len(x.tailIDs)))
+	for i, id := range x.tailIDs {
+		s.u64(id)
+		s.u32(x.tailSlots[i])
 	}
+	s.u64(uint64(len(x.side)))
+	for id, slot := range x.side {
+		s.u64(id)
+		s.u32(slot)
+	}
+	runtime.KeepAlive(seg) // the table may live outside the heap, freed with seg
 	s.u64(uint64(len(x.rByID)))
 	for id, loc := range x.rByID {
 		s.u64(id)
@@ -333,7 +337,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	}
 	x.wmu.Lock()
 	defer x.wmu.Unlock()
-	x.dByID, x.rByID, x.compactMin = y.dByID, y.rByID, y.compactMin
+	x.rByID, x.tailIDs, x.tailSlots, x.side = y.rByID, y.tailIDs, y.tailSlots, y.side
 	x.longMu.Lock()
 	x.longs = y.longs
 	x.longMu.Unlock()
@@ -368,11 +372,17 @@ func readSnapshot(s *snapReader) (*Index, error) {
 	if seg.table, seg.offHeap = readTable(s, nb, seg); seg.offHeap < 0 {
 		return nil, corrupt("cannot map memory for %d buckets", nb)
 	}
-	seg.byID = readUint32s(s, n)
-	pn := s.u64()
-	var pend []entry
-	for i := uint64(0); i < pn && s.err == nil; i++ {
-		pend = append(pend, entry{num: s.u64(), skel: s.u64(), id: s.u64(), cc: s.u16()})
+	seg.byID = readUint32s(s, min(s.u64(), n))
+	type idSlot struct {
+		id   uint64
+		slot uint32
+	}
+	var tailRefs, side []idSlot
+	for i, tn := uint64(0), s.u64(); i < tn && s.err == nil; i++ {
+		tailRefs = append(tailRefs, idSlot{s.u64(), s.u32()})
+	}
+	for i, sn := uint64(0), s.u64(); i < sn && s.err == nil; i++ {
+		side = append(side, idSlot{s.u64(), s.u32()})
 	}
 	type rawRange struct {
 		id                uint64
@@ -432,8 +442,8 @@ func readSnapshot(s *snapReader) (*Index, error) {
 			return nil, corrupt("id order points at slot %d", slot)
 		}
 	}
-	if n > 0 {
-		seg.maxID = metaID(*seg.slotMeta(seg.byID[n-1]))
+	if len(seg.byID) > 0 {
+		seg.maxID = metaID(*seg.slotMeta(seg.byID[len(seg.byID)-1]))
 	}
 
 	x := newIndex()
@@ -444,16 +454,20 @@ func readSnapshot(s *snapReader) (*Index, error) {
 		}
 		x.longs[k.num] = v
 	}
-	st := &state{seg: seg, delta: newDelta(len(pend)), ranges: newRangeSet()}
+	st := &state{seg: seg, ranges: newRangeSet()}
 	x.st.Store(st)
-	for _, e := range pend {
-		if e.num == 0 || e.skel == 0 || !validCountry(e.cc) || e.id > MaxID {
-			return nil, corrupt("pending record %d", e.id)
+	for i, e := range tailRefs {
+		if e.slot >= nslots || e.id <= seg.maxID || i > 0 && e.id <= tailRefs[i-1].id {
+			return nil, corrupt("record %d written since the build", e.id)
 		}
-		if _, dup := x.dByID[e.id]; dup {
-			return nil, corrupt("pending record %d repeated", e.id)
+		x.tailIDs = append(x.tailIDs, e.id)
+		x.tailSlots = append(x.tailSlots, e.slot)
+	}
+	for _, e := range side {
+		if _, dup := x.side[e.id]; dup || e.slot >= nslots {
+			return nil, corrupt("record %d written since the build", e.id)
 		}
-		x.dByID[e.id] = st.delta.insert(e)
+		x.side[e.id] = e.slot
 	}
 	locs := make([]rangeLoc, 0, len(ranges))
 	for _, rr := range ranges {

@@ -131,7 +131,6 @@ func TestSnapshot(t *testing.T) {
 // records about; run with -race. A record never moved must always be found.
 func TestConcurrent(t *testing.T) {
 	x := snapshotFixture(t)
-	docindex.SetCompactMin(x, 16)
 	var wg sync.WaitGroup
 	done := make(chan struct{})
 	for r := 0; r < 3; r++ {
