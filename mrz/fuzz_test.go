@@ -2,6 +2,7 @@ package mrz_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -19,6 +20,13 @@ func FuzzParse(f *testing.F) {
 	f.Add("I<UTOD23145890<<<<<<<<<<<<<<<<\n3407127M9507122UTO<<<<<<<<<<<2\nSTEVENSON<<PETER<JOHN<<<<<<<<<")
 	f.Fuzz(func(t *testing.T, s string) {
 		r := mrz.ParseString(s)
+		fixed, fixes := mrz.CorrectOCR(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }))
+		if again, more := mrz.CorrectOCR(fixed); len(more) != 0 || !reflect.DeepEqual(again, fixed) {
+			t.Fatalf("CorrectOCR not idempotent on %q: %+v", s, more)
+		}
+		if len(fixes) == 0 && !reflect.DeepEqual(mrz.Parse(fixed), r) {
+			t.Fatalf("CorrectOCR changed %q without reporting it", s)
+		}
 		b, err := json.Marshal(r)
 		if err != nil {
 			t.Fatalf("marshal: %v", err)
