@@ -54,15 +54,18 @@ func ValidGrant(g Grant) bool { return slices.Contains(AllGrants, g) }
 // Agency is a member of the network: the secretariat, a country's NCB, or an
 // agency (border post, police force) or mirror that an NCB authorised.
 type Agency struct {
-	ID        string    `json:"id"`
-	Kind      string    `json:"kind"`
-	Country   string    `json:"country"`
-	Name      string    `json:"name"`
-	ParentID  string    `json:"parent_id,omitempty"`
-	Grants    []Grant   `json:"grants"`
-	Disabled  bool      `json:"disabled"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID       string  `json:"id"`
+	Kind     string  `json:"kind"`
+	Country  string  `json:"country"`
+	Name     string  `json:"name"`
+	ParentID string  `json:"parent_id,omitempty"`
+	Grants   []Grant `json:"grants"`
+	Disabled bool    `json:"disabled"`
+	// NotifyOnSearch asks for a record.searched event whenever a record
+	// this agency created is matched by another country's search.
+	NotifyOnSearch bool      `json:"notify_on_search"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // HasGrant reports whether a holds g. A disabled agency holds nothing.

@@ -28,6 +28,14 @@ type Hit struct {
 	Summary          string    `json:"summary"`
 	CreatedAt        time.Time `json:"created_at"`
 	UpdatedAt        time.Time `json:"updated_at"`
+	// Follow-up (see case.go): the owner must confirm or reject by
+	// Deadline; Overdue is set once it passed without an answer.
+	Deadline       time.Time  `json:"deadline"`
+	Overdue        bool       `json:"overdue"`
+	Outcome        string     `json:"outcome,omitempty"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at,omitempty"`
+	DecidedAt      *time.Time `json:"decided_at,omitempty"`
+	ClosedAt       *time.Time `json:"closed_at,omitempty"`
 }
 
 // HitFilter selects hits in a listing.

@@ -10,7 +10,7 @@ import (
 	"github.com/lookout-network/lookout"
 )
 
-const agencyColumns = `id, kind, country, name, COALESCE(parent_id, ''), grants, disabled, created_at, updated_at`
+const agencyColumns = `id, kind, country, name, COALESCE(parent_id, ''), grants, disabled, notify_on_search, created_at, updated_at`
 
 // CreateAgency stores a and the hash of its first token.
 func (db *DB) CreateAgency(ctx context.Context, a *lookout.Agency, tokenHash []byte, audit *lookout.AuditEntry) error {
@@ -106,7 +106,7 @@ func (db *DB) AddToken(ctx context.Context, agencyID string, tokenHash []byte, a
 
 // AgencyByToken returns the agency a token hash belongs to.
 func (db *DB) AgencyByToken(ctx context.Context, tokenHash []byte) (*lookout.Agency, error) {
-	a, err := scanAgency(db.r.QueryRowContext(ctx, `SELECT a.id, a.kind, a.country, a.name, COALESCE(a.parent_id, ''), a.grants, a.disabled, a.created_at, a.updated_at FROM tokens t JOIN agencies a ON a.id = t.agency_id WHERE t.hash = ?`, tokenHash))
+	a, err := scanAgency(db.r.QueryRowContext(ctx, `SELECT a.id, a.kind, a.country, a.name, COALESCE(a.parent_id, ''), a.grants, a.disabled, a.notify_on_search, a.created_at, a.updated_at FROM tokens t JOIN agencies a ON a.id = t.agency_id WHERE t.hash = ?`, tokenHash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, lookout.Errorf(lookout.ENOTFOUND, "unknown token")
 	}
@@ -118,7 +118,7 @@ type scanner interface{ Scan(...any) error }
 func scanAgency(s scanner) (*lookout.Agency, error) {
 	var a lookout.Agency
 	var grants, created, updated string
-	if err := s.Scan(&a.ID, &a.Kind, &a.Country, &a.Name, &a.ParentID, &grants, &a.Disabled, &created, &updated); err != nil {
+	if err := s.Scan(&a.ID, &a.Kind, &a.Country, &a.Name, &a.ParentID, &grants, &a.Disabled, &a.NotifyOnSearch, &created, &updated); err != nil {
 		return nil, err
 	}
 	a.Grants = splitGrants(grants)

@@ -130,6 +130,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.hub = hub.New(m.store, m.docs, m.Log)
+	if err := m.startFollowup(); err != nil {
+		return err
+	}
 	if err := m.openDNA(ctx); err != nil {
 		return err
 	}
@@ -157,6 +160,8 @@ func (m *Main) Run(ctx context.Context) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
+	// Event streams never end by themselves: end them so shutdown does not wait.
+	m.server.RegisterOnShutdown(m.hub.CloseSubscriptions)
 	if m.listener, err = net.Listen("tcp", m.Listen); err != nil {
 		return err
 	}

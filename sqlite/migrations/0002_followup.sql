@@ -1,1 +1,143 @@
--- Hit follow-up, messages, events, webhooks, review (issue 3).
+-- Follow-up of hits, secure messages, events, webhooks, statistics and
+-- record review (issue 3).
+
+ALTER TABLE hits ADD COLUMN deadline TEXT NOT NULL DEFAULT '';
+ALTER TABLE hits ADD COLUMN overdue INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE hits ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
+ALTER TABLE hits ADD COLUMN acknowledged_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE hits ADD COLUMN decided_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE hits ADD COLUMN closed_at TEXT NOT NULL DEFAULT '';
+-- The deadline watcher reads only cases still awaiting the owner.
+CREATE INDEX hits_due ON hits (deadline) WHERE overdue = 0 AND status IN ('open', 'acknowledged');
+
+CREATE TABLE case_events (
+	id          INTEGER PRIMARY KEY,
+	hit_id      INTEGER NOT NULL REFERENCES hits (id),
+	time        TEXT NOT NULL,
+	agency_id   TEXT NOT NULL,
+	country     TEXT NOT NULL,
+	action      TEXT NOT NULL,
+	from_status TEXT NOT NULL,
+	to_status   TEXT NOT NULL,
+	note        TEXT NOT NULL,
+	outcome     TEXT NOT NULL
+);
+CREATE INDEX case_events_hit ON case_events (hit_id, id);
+
+ALTER TABLE agencies ADD COLUMN notify_on_search INTEGER NOT NULL DEFAULT 0;
+
+-- Notifications, in one sequence: SSE replays from Last-Event-ID, webhooks
+-- keep a cursor into it.
+CREATE TABLE events (
+	seq        INTEGER PRIMARY KEY,
+	type       TEXT NOT NULL,
+	time       TEXT NOT NULL,
+	country    TEXT NOT NULL,
+	agency_id  TEXT NOT NULL,
+	hit_id     INTEGER NOT NULL,
+	message_id INTEGER NOT NULL,
+	database   TEXT NOT NULL,
+	record_id  INTEGER NOT NULL,
+	data       TEXT NOT NULL
+);
+CREATE INDEX events_country ON events (country, seq);
+CREATE INDEX events_agency ON events (agency_id, seq);
+
+-- Messages: routing in the clear, content sealed (see hub/message.go).
+CREATE TABLE messages (
+	id             INTEGER PRIMARY KEY,
+	sender_agency  TEXT NOT NULL REFERENCES agencies (id),
+	sender_country TEXT NOT NULL,
+	priority       TEXT NOT NULL,
+	hit_id         INTEGER NOT NULL,
+	thread_id      INTEGER NOT NULL,
+	reply_to       INTEGER NOT NULL,
+	key_id         TEXT NOT NULL,
+	wrapped_key    BLOB NOT NULL,
+	header         BLOB NOT NULL,
+	attachments    INTEGER NOT NULL,
+	created_at     TEXT NOT NULL
+);
+CREATE INDEX messages_sender ON messages (sender_agency, id);
+CREATE INDEX messages_hit ON messages (hit_id, id) WHERE hit_id > 0;
+CREATE INDEX messages_thread ON messages (thread_id, id);
+
+CREATE TABLE message_recipients (
+	message_id INTEGER NOT NULL REFERENCES messages (id),
+	agency_id  TEXT NOT NULL,
+	country    TEXT NOT NULL,
+	read_at    TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (message_id, agency_id)
+);
+CREATE INDEX message_recipients_agency ON message_recipients (agency_id, message_id);
+
+CREATE TABLE message_attachments (
+	message_id   INTEGER NOT NULL REFERENCES messages (id),
+	idx          INTEGER NOT NULL,
+	content_type TEXT NOT NULL,
+	size         INTEGER NOT NULL,
+	sha256       BLOB NOT NULL,
+	data         BLOB NOT NULL,
+	PRIMARY KEY (message_id, idx)
+);
+
+-- Blind index: keyed hashes of the words of subject and body.
+CREATE TABLE message_terms (
+	term       BLOB NOT NULL,
+	message_id INTEGER NOT NULL,
+	PRIMARY KEY (term, message_id)
+) WITHOUT ROWID;
+
+-- Rolled-up counters of the follow-up, so that statistics never scan.
+CREATE INDEX stats_daily_country ON stats_daily (country, day);
+CREATE TABLE stats_outcomes (
+	day           TEXT NOT NULL,
+	database      TEXT NOT NULL,
+	country       TEXT NOT NULL,
+	owner_country TEXT NOT NULL,
+	outcome       TEXT NOT NULL,
+	hits          INTEGER NOT NULL,
+	PRIMARY KEY (day, database, country, owner_country, outcome)
+);
+CREATE TABLE stats_latency (
+	day           TEXT NOT NULL,
+	database      TEXT NOT NULL,
+	country       TEXT NOT NULL,
+	owner_country TEXT NOT NULL,
+	kind          TEXT NOT NULL,
+	bucket        INTEGER NOT NULL,
+	count         INTEGER NOT NULL,
+	PRIMARY KEY (day, database, country, owner_country, kind, bucket)
+);
+
+CREATE TABLE webhooks (
+	id           INTEGER PRIMARY KEY,
+	agency_id    TEXT NOT NULL REFERENCES agencies (id),
+	country      TEXT NOT NULL,
+	url          TEXT NOT NULL,
+	secret       BLOB NOT NULL,
+	follows_hits INTEGER NOT NULL,
+	cursor       INTEGER NOT NULL,
+	created_at   TEXT NOT NULL
+);
+CREATE TABLE webhook_deliveries (
+	id         INTEGER PRIMARY KEY,
+	webhook_id INTEGER NOT NULL REFERENCES webhooks (id),
+	event_seq  INTEGER NOT NULL,
+	attempt    INTEGER NOT NULL,
+	time       TEXT NOT NULL,
+	status     INTEGER NOT NULL,
+	error      TEXT NOT NULL
+);
+CREATE INDEX webhook_deliveries_hook ON webhook_deliveries (webhook_id, id);
+
+-- Review notices sent: one per record and review date, so an extended
+-- record is noticed again before its new date.
+CREATE TABLE review_notices (
+	database    TEXT NOT NULL,
+	record_id   INTEGER NOT NULL,
+	review_date TEXT NOT NULL,
+	time        TEXT NOT NULL,
+	PRIMARY KEY (database, record_id, review_date)
+);
+CREATE INDEX documents_review ON documents (review_date);
