@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,8 @@ type Server struct {
 	Revoked func(agency string, notBefore time.Time) bool
 	// NoTokens refuses bearer tokens: client certificates only.
 	NoTokens bool
+	// Checkpoint returns the latest signed checkpoint of the audit chain.
+	Checkpoint func() (any, error)
 	// routes lists every /v1 route for the OpenAPI test.
 	routes []string
 }
@@ -92,6 +95,7 @@ func NewServer(h *hub.Hub, log *slog.Logger, reg *prometheus.Registry) *Server {
 	s.handle("POST /v1/review/run", s.runReview)
 	s.handle("GET /v1/changes", s.changes)
 	s.handle("GET /v1/audit", s.audit)
+	s.handle("GET /v1/audit/checkpoint", s.checkpoint)
 
 	s.mux.HandleFunc("GET /v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -314,4 +318,20 @@ func cursor(next int64) string {
 		return ""
 	}
 	return fmt.Sprint(next)
+}
+
+// checkpoint publishes the latest signed head of the audit chain to any
+// member: the more parties keep one, the less a rewrite can hide.
+func (s *Server) checkpoint(w http.ResponseWriter, r *http.Request) error {
+	if s.Checkpoint == nil {
+		return lookout.Errorf(lookout.ENOTFOUND, "this server signs no checkpoints")
+	}
+	c, err := s.Checkpoint()
+	if errors.Is(err, os.ErrNotExist) {
+		return lookout.Errorf(lookout.ENOTFOUND, "no checkpoint signed yet")
+	} else if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
 }

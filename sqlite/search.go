@@ -236,3 +236,19 @@ func (db *DB) ChangeHead(ctx context.Context) (int64, error) {
 	err := db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes`).Scan(&seq)
 	return seq, err
 }
+
+// AuditHead returns the last entry of the audit chain, or nil when empty.
+func (db *DB) AuditHead(ctx context.Context) (*lookout.AuditEntry, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit ORDER BY seq DESC LIMIT 1`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var e *lookout.AuditEntry
+	for rows.Next() {
+		if e, err = scanAudit(rows); err != nil {
+			return nil, err
+		}
+	}
+	return e, rows.Err()
+}

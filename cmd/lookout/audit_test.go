@@ -1,9 +1,13 @@
 package main
 
 import (
+	"fmt"
+
 	"bytes"
 	"context"
 	"database/sql"
+	"github.com/lookout-network/lookout"
+	"github.com/lookout-network/lookout/sqlite"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,6 +126,58 @@ func TestImportDocuments(t *testing.T) {
 	t.Run("ErrToken", func(t *testing.T) {
 		os.WriteFile(file, []byte("number,issuing_country,type,status\nC0,DEU,passport,lost\n"), 0o600)
 		if code, _, errOut := runCmd(t, "import", "documents", "--quiet", "--server", n.m.URL, "--token", "lk_wrong", file); code != 1 || !strings.Contains(errOut, "401") {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+	})
+}
+
+func TestAuditCheckpoint(t *testing.T) {
+	dir := mustAuditedStore(t) // the server signed the head when it closed
+	code, cp, errOut := runCmd(t, "audit", "checkpoint", "--data", dir)
+	if code != 0 || !strings.Contains(cp, `"signature"`) {
+		t.Fatalf("exit %d: %s %s", code, cp, errOut)
+	}
+	kept := filepath.Join(t.TempDir(), "checkpoint.json")
+	os.WriteFile(kept, []byte(cp), 0o600)
+	t.Run("OK", func(t *testing.T) {
+		if code, out, errOut := runCmd(t, "audit", "verify", "--data", dir, "--checkpoint", kept); code != 0 {
+			t.Fatalf("exit %d: %s %s", code, out, errOut)
+		}
+	})
+	t.Run("ErrWholeChainRewritten", func(t *testing.T) {
+		// Rewrite entry 3 and recompute every hash after it: the chain is
+		// consistent again, and only the checkpoint catches it.
+		cp := tamper(t, dir, `UPDATE audit SET detail = 'rewritten' WHERE seq = 3`)
+		db, err := sqlite.Open(context.Background(), filepath.Join(cp, "lookout.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var entries []*lookout.AuditEntry
+		db.ScanAudit(context.Background(), func(e *lookout.AuditEntry) error { entries = append(entries, e); return nil })
+		db.Close()
+		var prev *lookout.AuditEntry
+		var stmts []string
+		for _, e := range entries {
+			e.Chain(prev)
+			prev = e
+			stmts = append(stmts, fmt.Sprintf("UPDATE audit SET prev_hash = x'%x', hash = x'%x' WHERE seq = %d", e.PrevHash, e.Hash, e.Seq))
+		}
+		rewritten := tamper(t, cp, stmts...)
+		os.MkdirAll(filepath.Join(rewritten, "keys"), 0o700)
+		key, _ := os.ReadFile(filepath.Join(dir, "keys", "audit-ed25519.key"))
+		os.WriteFile(filepath.Join(rewritten, "keys", "audit-ed25519.key"), key, 0o600)
+		if code, _, _ := runCmd(t, "audit", "verify", "--data", rewritten); code != 0 {
+			t.Fatal("the rewritten chain should be self-consistent")
+		}
+		code, _, errOut := runCmd(t, "audit", "verify", "--data", rewritten, "--checkpoint", kept)
+		if code != 1 || !strings.Contains(errOut, "rewritten") {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+	})
+	t.Run("ErrAlteredCheckpoint", func(t *testing.T) {
+		bad := filepath.Join(t.TempDir(), "bad.json")
+		os.WriteFile(bad, []byte(strings.Replace(cp, `"seq":`, `"seq":1`, 1)), 0o600)
+		if code, _, errOut := runCmd(t, "audit", "verify", "--data", dir, "--checkpoint", bad); code != 1 || !strings.Contains(errOut, "signature") {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 	})

@@ -12,8 +12,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/lookout-network/lookout/checkpoint"
 	"github.com/lookout-network/lookout/dna"
 	lhttp "github.com/lookout-network/lookout/http"
 	"github.com/lookout-network/lookout/hub"
@@ -42,15 +45,25 @@ type Main struct {
 	// DNAFrequencies is the folder of allele-frequency tables for DNA
 	// likelihood ratios.
 	DNAFrequencies string
+	// CheckpointEvery is how often the head of the audit chain is signed.
+	CheckpointEvery time.Duration
 	// RateLimit is each agency's sustained requests per second (0: none).
 	RateLimit float64
 	Log       *slog.Logger
 
-	store    *sqlite.DB
-	docs     hub.DocumentIndex
-	hub      *hub.Hub
-	server   *http.Server
-	listener net.Listener
+	store  *sqlite.DB
+	docs   hub.DocumentIndex
+	hub    *hub.Hub
+	server *http.Server
+	signer *checkpoint.Signer
+	// closeOnce makes Close safe to call more than once.
+	closeOnce sync.Once
+	closeErr  error
+	// stopCheckpoints ends the checkpoint loop; lastSigned is the sequence
+	// number of the last signed head.
+	stopCheckpoints chan struct{}
+	lastSigned      int64
+	listener        net.Listener
 	// mtlsListener requires client certificates; MTLSURL is its URL.
 	mtlsListener net.Listener
 	MTLSURL      string
@@ -70,6 +83,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.BoolVar(&m.Plaintext, "plaintext", false, "serve without TLS (refused unless the address is a loopback address)")
 	fs.StringVar(&m.ListenMTLS, "listen-mtls", "", "machine-to-machine listener that requires a client certificate of the hub's CA")
 	fs.BoolVar(&m.NoTokens, "no-tokens", false, "refuse bearer tokens: client certificates only")
+	fs.DurationVar(&m.CheckpointEvery, "checkpoint-every", time.Minute, "how often to sign the head of the audit chain")
 	fs.Float64Var(&m.RateLimit, "rate-limit", lhttp.DefaultLimits.Rate, "requests per second each agency may make on average (0: no limit); bursts of twice that pass")
 	fs.StringVar(&m.DNAFrequencies, "dna-frequencies", defaultDNAFrequencies, "folder of STR allele-frequency tables (NIST 1036, UK DNA-17, norSTR CSVs)")
 	if err := fs.Parse(args); err != nil {
@@ -149,6 +163,12 @@ func (m *Main) Run(ctx context.Context) error {
 	limits.Rate, limits.Burst = m.RateLimit, int(2*m.RateLimit)
 	handler.SetLimits(limits)
 	handler.NoTokens = m.NoTokens
+	if m.signer, err = checkpoint.Open(m.DataDir); err != nil {
+		return fmt.Errorf("audit signing key: %w", err)
+	}
+	handler.Checkpoint = func() (any, error) { return checkpoint.Latest(m.DataDir) }
+	m.stopCheckpoints = make(chan struct{})
+	go m.signCheckpoints()
 	if tlsConfig != nil {
 		handler.Revoked = pki.NewRevocations(m.DataDir).Revoked
 	}
@@ -209,6 +229,11 @@ func (m *Main) Run(ctx context.Context) error {
 // are logged before they answer), and closes the store: no acknowledged
 // write is lost.
 func (m *Main) Close() error {
+	m.closeOnce.Do(func() { m.closeErr = m.close() })
+	return m.closeErr
+}
+
+func (m *Main) close() error {
 	var errs []error
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -221,6 +246,12 @@ func (m *Main) Close() error {
 		// full scan of the store; losing it costs only time.
 		if err := hub.SaveDocumentIndex(context.Background(), m.store, m.docs, m.snapshotPath()); err != nil {
 			m.Log.Warn("document index snapshot not saved", "err", err)
+		}
+	}
+	if m.stopCheckpoints != nil {
+		close(m.stopCheckpoints)
+		if err := m.signHead(); err != nil {
+			m.Log.Warn("audit checkpoint not signed", "err", err)
 		}
 	}
 	if m.store != nil {
@@ -250,6 +281,39 @@ func (m *Main) openDNA(ctx context.Context) error {
 	}
 	m.hub.SetDNAIndex(ix)
 	m.Log.Info("DNA index loaded", "profiles", ix.Len(), "populations", len(pops))
+	return nil
+}
+
+// signCheckpoints signs the head of the audit chain at intervals.
+func (m *Main) signCheckpoints() {
+	every := m.CheckpointEvery
+	if every <= 0 {
+		every = time.Minute
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.stopCheckpoints:
+			return
+		case <-t.C:
+			if err := m.signHead(); err != nil {
+				m.Log.Warn("audit checkpoint not signed", "err", err)
+			}
+		}
+	}
+}
+
+// signHead signs the head of the chain if it moved since the last signature.
+func (m *Main) signHead() error {
+	head, err := m.store.AuditHead(context.Background())
+	if err != nil || head == nil || head.Seq == atomic.LoadInt64(&m.lastSigned) {
+		return err
+	}
+	if _, err := m.signer.Sign(head, time.Now()); err != nil {
+		return err
+	}
+	atomic.StoreInt64(&m.lastSigned, head.Seq)
 	return nil
 }
 
