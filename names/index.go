@@ -19,6 +19,7 @@ type Index struct {
 	persons  []person         // by slot; removed persons stay as tombstones
 	byID     map[uint64]int32 // live persons
 	docs     []int32          // name document → person slot, -1 once removed
+	docDates []Date           // name document → the person's date of birth, for the shortlist
 	postings map[uint64][]uint32
 	dead     int // removed persons not yet compacted away
 	scratch  sync.Pool
@@ -102,6 +103,7 @@ func (ix *Index) compact() {
 	old := ix.persons
 	ix.persons = make([]person, 0, len(ix.byID))
 	ix.docs = ix.docs[:0]
+	ix.docDates = ix.docDates[:0]
 	ix.postings = make(map[uint64][]uint32, len(ix.postings))
 	for _, p := range old {
 		if p.removed {
@@ -121,6 +123,7 @@ func (ix *Index) indexPerson(slot int32) {
 	for i := range ix.persons[slot].names {
 		doc := uint32(len(ix.docs))
 		ix.docs = append(ix.docs, slot)
+		ix.docDates = append(ix.docDates, ix.persons[slot].entry.DateOfBirth)
 		keys = nameKeys(keys[:0], ix.persons[slot].names[i].toks)
 		slices.SortFunc(keys, func(a, b key) int {
 			switch {
@@ -223,6 +226,7 @@ type scratch struct {
 	total, best    []float32
 	touched        []uint32
 	keys           []key
+	groups         []group
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -275,48 +279,12 @@ func (ix *Index) Search(q Query, limit int) []Candidate {
 	}
 	s.touched = s.touched[:0]
 	s.keys = nameKeys(s.keys[:0], qn.toks)
-	nDocs := float64(len(ix.docs))
-	commonDF := max(minCommonDF, int(nDocs*commonShare))
-	group := -1
-	for _, k := range s.keys {
-		if k.group != group {
-			group = k.group
-			s.tgen++
-			if s.tgen == 0 {
-				clear(s.tStamp)
-				s.tgen = 1
-			}
-		}
-		post := ix.postings[k.hash]
-		if len(post) == 0 {
-			continue
-		}
-		w := float32(keyWeight[k.kind] * math.Log(1+nDocs/float64(len(post))))
-		if len(post) > commonDF && k.kind != keyLatin && k.kind != keyNative {
-			// A common fuzzy key (the phonetic key or a typo neighbour of
-			// Mohammed) would add tens of thousands of namesakes that an
-			// exact key already brought in: it only raises candidates found
-			// so far.
-			ix.raise(s, post, w)
-			continue
-		}
-		for _, d := range post {
-			if s.qStamp[d] != s.qgen {
-				if ix.docs[d] < 0 {
-					continue
-				}
-				s.qStamp[d] = s.qgen
-				s.total[d] = 0
-				s.touched = append(s.touched, d)
-			}
-			s.add(d, w)
-		}
-	}
+	ix.collect(s, max(minShortlist, perLimit*limit))
 	// A date of birth close to the query's lifts a name into the shortlist,
 	// so that many namesakes cannot crowd out the one born that day.
 	if !q.DateOfBirth.IsZero() {
 		for _, d := range s.touched {
-			if agree, _ := compareDates(q.DateOfBirth, ix.persons[ix.docs[d]].entry.DateOfBirth); agree == DateSame {
+			if agree, _ := compareDates(q.DateOfBirth, ix.docDates[d]); agree == DateSame {
 				s.total[d] *= 1.5
 			} else if agree == DateYearOffOne || agree == DateSwapped {
 				s.total[d] *= 1.25
@@ -372,6 +340,83 @@ func (ix *Index) Search(q Query, limit int) []Candidate {
 		out = out[:limit]
 	}
 	return out
+}
+
+// group is the run of keys of one query part.
+type group struct {
+	from, to int
+	df       int // postings of its exact key (least of its keys if none)
+}
+
+// collect gathers candidate documents and their key weights into s. Parts
+// whose exact key is rare are collected in full, first; parts as common as
+// Mohammed only raise the candidates found so far (the rarest of them is
+// collected in full when nothing else found enough), so that a query never
+// walks through every namesake of a common name. Inside a part, a fuzzy key
+// that is common only raises too.
+func (ix *Index) collect(s *scratch, want int) {
+	nDocs := float64(len(ix.docs))
+	commonDF := max(minCommonDF, int(nDocs*commonShare))
+	s.groups = s.groups[:0]
+	for i := 0; i < len(s.keys); {
+		g := group{from: i, df: -1}
+		least := math.MaxInt
+		for i < len(s.keys) && s.keys[i].group == s.keys[g.from].group {
+			n := len(ix.postings[s.keys[i].hash])
+			if k := s.keys[i].kind; (k == keyLatin || k == keyNative) && (g.df < 0 || n < g.df) {
+				g.df = n
+			}
+			least = min(least, n)
+			i++
+		}
+		g.to = i
+		if g.df < 0 {
+			g.df = least
+		}
+		s.groups = append(s.groups, g)
+	}
+	slices.SortStableFunc(s.groups, func(a, b group) int {
+		ra, rb := a.df <= commonDF, b.df <= commonDF
+		switch {
+		case ra && !rb:
+			return -1
+		case rb && !ra:
+			return 1
+		case ra && rb:
+			return 0
+		}
+		return cmp.Compare(a.df, b.df)
+	})
+	for _, g := range s.groups {
+		s.tgen++
+		if s.tgen == 0 {
+			clear(s.tStamp)
+			s.tgen = 1
+		}
+		full := g.df <= commonDF || len(s.touched) < want
+		for _, k := range s.keys[g.from:g.to] {
+			post := ix.postings[k.hash]
+			if len(post) == 0 {
+				continue
+			}
+			w := float32(keyWeight[k.kind] * math.Log(1+nDocs/float64(len(post))))
+			if !full || (len(post) > commonDF && k.kind != keyLatin && k.kind != keyNative) {
+				ix.raise(s, post, w)
+				continue
+			}
+			for _, d := range post {
+				if s.qStamp[d] != s.qgen {
+					if ix.docs[d] < 0 {
+						continue
+					}
+					s.qStamp[d] = s.qgen
+					s.total[d] = 0
+					s.touched = append(s.touched, d)
+				}
+				s.add(d, w)
+			}
+		}
+	}
 }
 
 // add counts weight w for document d in the current query part, keeping

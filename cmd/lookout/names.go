@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -174,6 +176,7 @@ func runNamesBench(ctx context.Context, env *Env, args []string) int {
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines screening the manifest")
 	seed := fs.Uint64("seed", 1, "generator seed")
 	repeat := fs.Int("repeat", 3, "runs of each timed search; the least counts")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the timed searches and the screening to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -188,6 +191,19 @@ func runNamesBench(ctx context.Context, env *Env, args []string) int {
 	sum.LoadSeconds, sum.BytesPerPerson = r3(load.Seconds()), int(bytes/uint64(*persons))
 	fmt.Fprintf(out, "index: %d persons in %.1fs, %d bytes per person\n", *persons, load.Seconds(), sum.BytesPerPerson)
 
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "names bench: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(env.Stderr, "names bench: %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
 	rng := rand.New(rand.NewPCG(*seed, 99))
 	others := names.Synthetic(*seed+1000, *queries)
 	lat := make([]time.Duration, *queries)
