@@ -1,5 +1,7 @@
 package mrz
 
+import "sort"
+
 // Correction is one character that [CorrectOCR] changed.
 type Correction struct {
 	Line   int    `json:"line"`     // 1-based
@@ -106,6 +108,9 @@ func CorrectOCR(lines []string) ([]string, []Correction) {
 	if lay.composite != nil {
 		fix(lay.compositeP.line, lay.compositeP.start, "composite_check_digit", toDigit)
 	}
+	sort.Slice(fixes, func(i, j int) bool {
+		return fixes[i].Line < fixes[j].Line || fixes[i].Line == fixes[j].Line && fixes[i].Pos < fixes[j].Pos
+	})
 	res := make([]string, len(out))
 	for i, b := range out {
 		res[i] = string(b)

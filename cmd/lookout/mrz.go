@@ -120,6 +120,7 @@ func writeMRZReport(w io.Writer, lines []string, r *mrz.Result) {
 	if !r.StructureValid {
 		fmt.Fprintf(tw, "structure\tinvalid: %s\n", describeMRZError(r.Error, lines))
 		fmt.Fprintf(tw, "verdict\tINVALID\n")
+		writeCorrectionHint(tw, lines, r)
 		return
 	}
 	f, cs := r.Fields, r.CodeStatus
@@ -170,6 +171,7 @@ func writeMRZReport(w io.Writer, lines []string, r *mrz.Result) {
 	if len(r.FormatIssues) > 0 {
 		fmt.Fprintf(tw, "format issues\t%s\n", strings.Join(r.FormatIssues, ", "))
 	}
+	defer writeCorrectionHint(tw, lines, r)
 	switch {
 	case r.Valid:
 		fmt.Fprintf(tw, "verdict\tVALID\n")
@@ -195,4 +197,28 @@ func describeMRZError(e mrz.ErrorCode, lines []string) string {
 		return "the document-number check digit is '<' but no overflow characters follow in the optional data"
 	}
 	return string(e)
+}
+
+// writeCorrectionHint tells the officer, for an invalid read, whether the
+// usual OCR misreadings explain it. The verdict above stays INVALID: a
+// correction is a guess, and the document must be read again or typed.
+func writeCorrectionHint(w io.Writer, lines []string, r *mrz.Result) {
+	if r.Valid {
+		return
+	}
+	fixed, fixes := mrz.CorrectOCR(lines)
+	if len(fixes) == 0 {
+		return
+	}
+	c := mrz.Parse(fixed)
+	if !c.Valid {
+		return
+	}
+	fmt.Fprintf(w, "after OCR correction\tvalid (%d change(s); read the document again to confirm)\n", len(fixes))
+	for _, f := range fixes {
+		fmt.Fprintf(w, "  line %d position %d\t%s -> %s in %s\n", f.Line, f.Pos, f.From, f.To, f.Field)
+	}
+	for _, l := range fixed {
+		fmt.Fprintf(w, "  \t%s\n", l)
+	}
 }
