@@ -205,3 +205,24 @@ func TestFormatIssues(t *testing.T) {
 		}
 	})
 }
+
+func TestProblems(t *testing.T) {
+	for _, c := range MustCases(t) {
+		r := mrz.Parse(c.Lines)
+		name := "OK/"
+		if !r.Valid {
+			name = "Invalid/"
+		}
+		t.Run(name+c.ID, func(t *testing.T) {
+			p := r.Problems()
+			if r.Valid != (len(p) == 0) {
+				t.Errorf("valid %v with problems %q", r.Valid, p)
+			}
+			for _, s := range p {
+				if strings.HasSuffix(s, "_check_char") || strings.HasSuffix(s, "_format") || strings.HasSuffix(s, "_chars") {
+					t.Errorf("problem %q is a code, not a sentence", s)
+				}
+			}
+		})
+	}
+}

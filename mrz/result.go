@@ -1,6 +1,9 @@
 package mrz
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // Format is an MRZ layout of ICAO Doc 9303. The zero value means that the
 // lines match no layout; it marshals to JSON null.
@@ -178,3 +181,71 @@ func (r *Result) Number() string {
 	}
 	return CanonicalNumber(r.Fields.DocumentNumber)
 }
+
+// Problems lists, in plain words, everything that makes r invalid, one
+// sentence per problem, for messages to people (an API error, a console, the
+// CLI report). It is empty when r is valid. The country-code status is not a
+// problem (see [CountryStatus]).
+func (r *Result) Problems() []string {
+	var out []string
+	switch r.Error {
+	case ErrLineCountOrLength:
+		out = append(out, "the lines match no MRZ layout by count and length (TD1 3x30, TD2 and MRV-B 2x36, TD3 and MRV-A 2x44)")
+	case ErrCharset:
+		out = append(out, "a character is outside the MRZ set A-Z 0-9 < (lower case included)")
+	case ErrMalformedOverflow:
+		out = append(out, "the document-number check digit is the overflow filler '<' but no overflow characters and check digit follow in the optional data")
+	}
+	if cd := r.CheckDigits; cd != nil {
+		for _, d := range []struct {
+			name string
+			d    *Digit
+		}{
+			{"document number", cd.DocumentNumber}, {"birth date", cd.BirthDate}, {"expiry date", cd.ExpiryDate},
+			{"optional data", cd.OptionalData}, {"composite", cd.Composite},
+		} {
+			if d.d != nil && !d.d.Valid && !(d.name == "document number" && r.Error == ErrMalformedOverflow) {
+				msg := "the " + d.name + " check digit is " + quoteChar(d.d.Printed) + ", computed " + d.d.Computed
+				if d.d.ComputedIncludingFiller != "" && d.d.ComputedIncludingFiller == d.d.Printed {
+					msg += " (it matches only with the overflow filler counted, as some issuers print it)"
+				}
+				out = append(out, msg)
+			}
+		}
+	}
+	for _, is := range r.FormatIssues {
+		out = append(out, issueText(is, r.Fields))
+	}
+	return out
+}
+
+func quoteChar(s string) string { return "'" + s + "'" }
+
+// issueText words one format issue with the value at fault.
+func issueText(issue string, f *Fields) string {
+	if f == nil {
+		return issue
+	}
+	switch issue {
+	case "birth_date_format":
+		return "birth date " + quote(f.BirthDate) + " is not a possible YYMMDD date"
+	case "expiry_date_format":
+		return "expiry date " + quote(f.ExpiryDate) + " is not a possible YYMMDD date"
+	case "sex":
+		return "sex " + quote(f.Sex) + " is not M, F, X or <"
+	case "name_chars":
+		return "the name has characters other than A-Z and <"
+	case "issuing_state_chars":
+		return "issuing state " + quote(f.IssuingState) + " is not a code of letters"
+	case "nationality_chars":
+		return "nationality " + quote(f.Nationality) + " is not a code of letters"
+	case "document_code":
+		return "document code " + quote(f.DocumentCode) + " does not start as its layout requires (P passports, I/A/C cards, V visas)"
+	}
+	if field, ok := strings.CutSuffix(issue, "_check_char"); ok {
+		return "the " + strings.ReplaceAll(field, "_", " ") + " check-digit position holds a character other than a digit"
+	}
+	return issue
+}
+
+func quote(s string) string { return `"` + s + `"` }

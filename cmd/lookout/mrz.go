@@ -165,11 +165,11 @@ func writeMRZReport(w io.Writer, lines []string, r *mrz.Result) {
 		}
 		fmt.Fprintf(tw, "  %s\tprinted %s computed %s\t%s%s\n", d.name, d.d.Printed, d.d.Computed, verdict, extra)
 	}
-	if r.Error != "" {
-		fmt.Fprintf(tw, "error\t%s\n", describeMRZError(r.Error, lines))
-	}
 	if len(r.FormatIssues) > 0 {
 		fmt.Fprintf(tw, "format issues\t%s\n", strings.Join(r.FormatIssues, ", "))
+	}
+	for _, p := range r.Problems() {
+		fmt.Fprintf(tw, "problem\t%s\n", p)
 	}
 	defer writeCorrectionHint(tw, lines, r)
 	switch {
