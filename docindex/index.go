@@ -119,7 +119,10 @@ func (x *Index) CheckAny(number string) (Hits, error) {
 }
 
 func (x *Index) check(cc uint16, any bool, number string, k keys) Hits {
-	st := x.st.Load()
+	return x.checkIn(x.st.Load(), cc, any, number, k)
+}
+
+func (x *Index) checkIn(st *state, cc uint16, any bool, number string, k keys) Hits {
 	var h Hits
 	seg := st.seg
 	b := seg.home(uint32(k.skel >> 32))

@@ -361,3 +361,38 @@ func TestModel(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckBatch(t *testing.T) {
+	x := MustBuild(t, "DEU C01X00T47", "FRA 12AB34567", "GBR 123456789", "USA 123456789")
+	if err := x.PutRange(9, "GBR", "900000000", "900000999"); err != nil {
+		t.Fatal(err)
+	}
+	var qs []docindex.Query
+	for i := 0; i < 40; i++ { // more than one group
+		qs = append(qs,
+			docindex.Query{Country: "DEU", Number: "C01X00T47"},
+			docindex.Query{Country: "", Number: "123456789"},
+			docindex.Query{Country: "GBR", Number: "900000500"},
+			docindex.Query{Country: "FRA", Number: fmt.Sprintf("12AB%05d", i)},
+			docindex.Query{Country: "FRA", Number: "12ab34567"},
+			docindex.Query{Country: "DEUT", Number: "C01X00T47"},
+		)
+	}
+	res := x.CheckBatch(qs, nil)
+	if len(res) != len(qs) {
+		t.Fatalf("%d results for %d queries", len(res), len(qs))
+	}
+	for i, q := range qs {
+		var want docindex.Hits
+		var err error
+		if q.Country == "" {
+			want, err = x.CheckAny(q.Number)
+		} else {
+			want, err = x.Check(q.Country, q.Number)
+		}
+		got := res[i]
+		if (err == nil) != (got.Err == nil) || !slices.Equal(got.Exact, want.Exact) || !slices.Equal(got.Range, want.Range) {
+			t.Fatalf("query %d %+v: batch %+v, single %+v, %v", i, q, got, want, err)
+		}
+	}
+}
