@@ -40,14 +40,15 @@ type Index struct {
 	pos     []uint8
 	removed []bool
 	// Per template i: minutiae from minOff[i] to minOff[i+1], edges from
-	// edgeOff[i], keys from keyOff[i] to keyOff[i+1].
-	minOff, edgeOff, keyOff []uint32
-	x, y                    []float32
-	dir, kind               []uint8
-	first                   []uint16 // n+1 entries per template, at minOff[i]+i
-	edges                   []edge
-	keys                    []uint16
-	hash                    []uint64
+	// edgeOff[i].
+	minOff, edgeOff []uint32
+	x, y            []float32
+	dir, kind       []uint8
+	first           []uint16 // n+1 entries per template, at minOff[i]+i
+	edges           []edge
+	// keys[edgeOff[i]+j] is the coarse-scan key of template i's edge j.
+	keys []uint16
+	hash []uint64
 }
 
 // DefaultShortlist is the shortlist of a new Index.
@@ -55,7 +56,7 @@ const DefaultShortlist = 400
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{Shortlist: DefaultShortlist, minOff: []uint32{0}, keyOff: []uint32{0}}
+	return &Index{Shortlist: DefaultShortlist, minOff: []uint32{0}}
 }
 
 // Len returns the number of enrolled templates, removed ones included.
@@ -82,9 +83,10 @@ func (ix *Index) Add(id uint64, position int, p *Prepared) {
 	ix.kind = append(ix.kind, p.kind...)
 	ix.first = append(ix.first, p.first...)
 	ix.edges = append(ix.edges, p.edges...)
-	ix.keys = append(ix.keys, p.keys...)
+	for _, e := range p.edges {
+		ix.keys = append(ix.keys, keyOf(e))
+	}
 	ix.minOff = append(ix.minOff, uint32(len(ix.x)))
-	ix.keyOff = append(ix.keyOff, uint32(len(ix.keys)))
 }
 
 // Remove marks every template enrolled under (id, position) as removed and
@@ -145,8 +147,8 @@ func (ix *Index) Search(ctx context.Context, probe *Prepared, limit int) ([]Cand
 		workers = runtime.GOMAXPROCS(0)
 	}
 	short := max(ix.Shortlist, limit)
-	var bitmap [1 << 16 / 64]uint64
-	density := probeBitmap(probe, &bitmap)
+	var bm bitmap
+	density := probeBitmap(probe, &bm)
 
 	// Coarse scan, one shard per worker, each keeping its own top list.
 	lists := make([][]coarse, workers)
@@ -157,7 +159,7 @@ func (ix *Index) Search(ctx context.Context, probe *Prepared, limit int) ([]Cand
 		go func() {
 			defer wg.Done()
 			lo, hi := n*w/workers, n*(w+1)/workers
-			lists[w], errs[w] = ix.scan(ctx, lo, hi, &bitmap, density, short)
+			lists[w], errs[w] = ix.scan(ctx, lo, hi, &bm, density, short)
 		}()
 	}
 	wg.Wait()
@@ -212,8 +214,13 @@ func (ix *Index) Search(ctx context.Context, probe *Prepared, limit int) ([]Cand
 }
 
 // scan coarse-scores templates lo..hi-1 and keeps the best k in a min-heap.
-func (ix *Index) scan(ctx context.Context, lo, hi int, bitmap *[1 << 16 / 64]uint64, density float64, k int) ([]coarse, error) {
+func (ix *Index) scan(ctx context.Context, lo, hi int, bm *bitmap, density float64, k int) ([]coarse, error) {
 	heap := make([]coarse, 0, k)
+	// expected[n] is the chance number of hits among n edges.
+	var expected [neighbours + 1]float64
+	for n := range expected {
+		expected[n] = density * float64(n)
+	}
 	for i := lo; i < hi; i++ {
 		if i%4096 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -221,16 +228,21 @@ func (ix *Index) scan(ctx context.Context, lo, hi int, bitmap *[1 << 16 / 64]uin
 		if ix.removed[i] {
 			continue
 		}
-		keys := ix.keys[ix.keyOff[i]:ix.keyOff[i+1]]
-		hits := 0
-		for _, key := range keys {
-			hits += int(bitmap[key>>6] >> (key & 63) & 1)
+		// coarseScore on the flat arrays, without building a view.
+		lo, hi := int(ix.minOff[i]), int(ix.minOff[i+1])
+		first := ix.first[lo+i : hi+i+1]
+		keys := ix.keys[ix.edgeOff[i]:]
+		var sum float64
+		for j := range hi - lo {
+			h := 0
+			for _, k := range keys[first[j]:first[j+1]] {
+				h += int(bm.has(k))
+			}
+			if d := float64(h) - expected[first[j+1]-first[j]]; d > 0 {
+				sum += d * d
+			}
 		}
-		// Hits above what chance gives, in standard deviations, so that
-		// large templates do not win by size alone.
-		nk := float64(len(keys))
-		exp := density * nk
-		c := coarse{score: float32((float64(hits) - exp) / math.Sqrt(exp*(1-density)+1)), i: uint32(i)}
+		c := coarse{score: float32(sum / math.Sqrt(float64(first[hi-lo])+1)), i: uint32(i)}
 		if len(heap) < k {
 			heap = append(heap, c)
 			for j := len(heap) - 1; j > 0; {
@@ -263,31 +275,4 @@ func (ix *Index) scan(ctx context.Context, lo, hi int, bitmap *[1 << 16 / 64]uin
 		}
 	}
 	return heap, nil
-}
-
-// probeBitmap marks every key within one quantisation step of the probe's
-// edges and returns the share of keys marked.
-func probeBitmap(p *Prepared, bm *[1 << 16 / 64]uint64) float64 {
-	for _, e := range p.edges {
-		l, b1, b2 := keyOf(e)
-		for dl := -1; dl <= 1; dl++ {
-			ll := l + dl
-			if ll < 0 || ll >= keyLenBins {
-				continue
-			}
-			for d1 := -1; d1 <= 1; d1++ {
-				for d2 := -1; d2 <= 1; d2++ {
-					k := packKey(ll, (b1+d1+keyAngleBins)%keyAngleBins, (b2+d2+keyAngleBins)%keyAngleBins)
-					bm[k>>6] |= 1 << (k & 63)
-				}
-			}
-		}
-	}
-	set := 0
-	for _, w := range bm {
-		for ; w != 0; w &= w - 1 {
-			set++
-		}
-	}
-	return float64(set) / float64(keyLenBins*keyAngleBins*keyAngleBins)
 }

@@ -69,7 +69,7 @@ func NewMatcher() *Matcher {
 // Score compares two prepared templates. It is symmetric
 // (Score(a, b) == Score(b, a)), deterministic, and 0 when nothing matches;
 // higher means more likely the same finger. b's lookup grid is not needed, so
-// b may be a gallery template stored without one (see [Prepared.Compact]).
+// b may come from [PrepareGallery].
 func (m *Matcher) Score(a, b *Prepared) float64 {
 	// Both orders run the same computation on the same canonical orientation,
 	// which is what makes the score symmetric; the votes are filed in that
@@ -186,19 +186,16 @@ func less(a, b *Prepared) bool {
 	return len(a.x) < len(b.x)
 }
 
-// compatible reports whether two edges agree within tolerance, and how far
-// apart they are (0 same, about 2 at the tolerance limit).
-func compatible(e, f edge) (bool, int) {
-	dl := int(e.length) - int(f.length)
-	d1 := int(int8(e.a1 - f.a1))
-	d2 := int(int8(e.a2 - f.a2))
-	// Distortion and extraction noise grow with the edge, so the length
-	// tolerance does too.
-	lt := min(lengthTolBase+int(e.length+f.length)/lengthTolDiv, lengthTol)
-	if dl > lt || dl < -lt || d1 > angleTol || d1 < -angleTol || d2 > angleTol || d2 < -angleTol {
-		return false, 0
+// agree reports whether two edges agree within tolerance: both relative
+// angles, and the length within a tolerance that grows with it, because
+// distortion and extraction noise do.
+func agree(e, f edge) bool {
+	if uint8(int8(e.a1-f.a1)+angleTol) > 2*angleTol || uint8(int8(e.a2-f.a2)+angleTol) > 2*angleTol {
+		return false
 	}
-	return true, abs(dl)*angleTol*lengthTol/lt + (abs(d1)+abs(d2))*lengthTol
+	dl := int(e.length) - int(f.length)
+	lt := min(lengthTolBase+(int(e.length)+int(f.length))/lengthTolDiv, lengthTol)
+	return dl <= lt && dl >= -lt
 }
 
 func abs(v int) int {
@@ -222,7 +219,7 @@ func (m *Matcher) vote(a, b *Prepared, votes []uint16, swapped bool, rowLen int)
 		for _, f := range b.voteEdges(k) {
 			c := cellOf(f)
 			for _, e := range a.grid[a.cellStart[c]:a.cellStart[c+1]] {
-				if ok, _ := compatible(e.edge, f); ok {
+				if agree(e.edge, f) {
 					votes[int(e.from)*sa+k*sb]++
 					votes[int(e.to)*sa+int(f.to)*sb]++
 				}
@@ -290,7 +287,13 @@ func (m *Matcher) crawl(a, b *Prepared, i0, k0 uint8) (paired, support int) {
 				if int(f.length) > int(e.length)+lengthTol {
 					break
 				}
-				if ok, err := compatible(e, f); ok && err < bestErr {
+				if !agree(e, f) {
+					continue
+				}
+				// How far apart the edges are, a pixel counting as two angle
+				// units.
+				err := 2*abs(int(e.length)-int(f.length)) + abs(int(int8(e.a1-f.a1))) + abs(int(int8(e.a2-f.a2)))
+				if err < bestErr {
 					bestErr, bestTo = err, int(f.to)
 				}
 			}

@@ -2,7 +2,6 @@ package afis
 
 import (
 	"cmp"
-	"hash/fnv"
 	"math"
 	"slices"
 )
@@ -69,9 +68,6 @@ type Prepared struct {
 	grid      []cellEdge
 	// hash identifies the content, to orient a comparison canonically.
 	hash uint64
-	// keys are the distinct quantised edge keys, sorted, for the index's
-	// coarse scan.
-	keys []uint16
 }
 
 // Len returns the number of minutiae the prepared template kept.
@@ -81,8 +77,18 @@ func toUnits(a float64) uint8 {
 	return uint8(int(math.Round(normAngle(a)*angleUnits/(2*math.Pi))) % angleUnits)
 }
 
-// Prepare builds the matching form of t.
+// Prepare builds the matching form of t, with the lookup grid a probe
+// needs: use it for one-to-one matching and for search probes.
 func Prepare(t *Template) *Prepared {
+	p := PrepareGallery(t)
+	p.buildGrid()
+	return p
+}
+
+// PrepareGallery builds the matching form of t without the lookup grid, for
+// templates that are only ever added to an [Index] or passed as the second
+// argument of [Matcher.Score].
+func PrepareGallery(t *Template) *Prepared {
 	ms := t.Minutiae
 	if len(ms) > MaxMinutiae {
 		idx := make([]int, len(ms))
@@ -102,6 +108,7 @@ func Prepare(t *Template) *Prepared {
 	p := &Prepared{
 		x: make([]float32, n), y: make([]float32, n), dir: make([]uint8, n),
 		kind: make([]uint8, n), first: make([]uint16, n+1),
+		edges: make([]edge, 0, n*neighbours),
 	}
 	dirs := make([]float64, n)
 	for i, m := range ms {
@@ -111,49 +118,63 @@ func Prepare(t *Template) *Prepared {
 		p.dir[i] = toUnits(dirs[i])
 		p.kind[i] = uint8(m.Type)
 	}
-	type cand struct {
-		j int
-		d float64
+	// The nearest neighbours by insertion into a short sorted list, ties to
+	// the lower index.
+	var near [neighbours]struct {
+		j  int
+		d2 float64
 	}
-	cands := make([]cand, 0, n)
 	for i := range n {
-		cands = cands[:0]
+		k := 0
 		for j := range n {
-			if j == i {
+			dx, dy := ms[j].X-ms[i].X, ms[j].Y-ms[i].Y
+			d2 := dx*dx + dy*dy
+			if j == i || d2 < minEdge*minEdge || d2 > maxEdge*maxEdge {
 				continue
 			}
-			d := math.Hypot(ms[j].X-ms[i].X, ms[j].Y-ms[i].Y)
-			if d >= minEdge && d <= maxEdge {
-				cands = append(cands, cand{j, d})
+			if k == neighbours && d2 >= near[k-1].d2 {
+				continue
 			}
+			if k < neighbours {
+				k++
+			}
+			at := k - 1
+			for at > 0 && near[at-1].d2 > d2 {
+				near[at] = near[at-1]
+				at--
+			}
+			near[at].j, near[at].d2 = j, d2
 		}
-		slices.SortFunc(cands, func(a, b cand) int {
-			return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(a.j, b.j))
-		})
-		if len(cands) > neighbours {
-			cands = cands[:neighbours]
-		}
-		for _, c := range cands {
+		for _, c := range near[:k] {
 			phi := math.Atan2(ms[c.j].Y-ms[i].Y, ms[c.j].X-ms[i].X)
 			p.edges = append(p.edges, edge{
 				to:     uint8(c.j),
-				length: uint8(math.Round(c.d)),
+				length: uint8(math.Round(math.Sqrt(c.d2))),
 				a1:     toUnits(phi - dirs[i]),
 				a2:     toUnits(phi - dirs[c.j]),
 			})
 		}
 		p.first[i+1] = uint16(len(p.edges))
 	}
-	h := fnv.New64a()
+	// FNV-1a over the matching form: the canonical order of a comparison.
+	h := uint64(14695981039346656037)
+	mix := func(b byte) { h = (h ^ uint64(b)) * 1099511628211 }
 	for i := range n {
-		h.Write([]byte{byte(math.Float32bits(p.x[i]) >> 8), byte(math.Float32bits(p.y[i]) >> 8), p.dir[i], p.kind[i]})
+		xb, yb := math.Float32bits(p.x[i]), math.Float32bits(p.y[i])
+		mix(byte(xb >> 8))
+		mix(byte(xb >> 16))
+		mix(byte(yb >> 8))
+		mix(byte(yb >> 16))
+		mix(p.dir[i])
+		mix(p.kind[i])
 	}
 	for _, e := range p.edges {
-		h.Write([]byte{e.to, e.length, e.a1, e.a2})
+		mix(e.to)
+		mix(e.length)
+		mix(e.a1)
+		mix(e.a2)
 	}
-	p.hash = h.Sum64()
-	p.buildGrid()
-	p.keys = edgeKeys(p)
+	p.hash = h
 	return p
 }
 
@@ -196,15 +217,6 @@ func (p *Prepared) buildGrid() {
 			})
 		}
 	}
-}
-
-// Compact returns a copy of p without the lookup grid, about half the memory,
-// for storing a gallery template that will only be the second argument of
-// [Matcher.Score].
-func (p *Prepared) Compact() *Prepared {
-	c := *p
-	c.grid, c.cellStart = nil, nil
-	return &c
 }
 
 // voteEdges returns the edges of minutia i that take part in voting: the
