@@ -36,7 +36,7 @@ func OpenFingerprintIndex(ctx context.Context, store lookout.Store) (*afis.Index
 
 func enrol(ix *afis.Index, id int64, rec *afis.Record) {
 	for i := range rec.Templates {
-		ix.Add(uint64(id), rec.Templates[i].Position, afis.Prepare(&rec.Templates[i]).Compact())
+		ix.Add(uint64(id), rec.Templates[i].Position, afis.PrepareGallery(&rec.Templates[i]))
 	}
 }
 
