@@ -142,13 +142,13 @@ func readTable(s *snapReader, nb uint64, owner *segment) ([]bucket, int64) {
 		}
 		table, offHeap = full[:0], n
 	} else {
-		table = make([]bucket, 0, min(nb, 1<<20))
+		table = make([]bucket, 0, min(nb, 1<<10))
 	}
 	if littleEndian {
 		// Read straight into the table, growing it (when on the heap) as
 		// the data arrives.
 		for uint64(len(table)) < nb && s.err == nil {
-			m := int(min(nb-uint64(len(table)), 1<<16))
+			m := int(min(nb-uint64(len(table)), 1<<14))
 			if len(table)+m > cap(table) {
 				table = append(table[:cap(table)], make([]bucket, len(table)+m-cap(table))...)[:len(table)]
 			}
@@ -197,9 +197,9 @@ func readUint32s(s *snapReader, n uint64) []uint32 {
 	if !littleEndian {
 		return readArray[uint32](s, n)
 	}
-	a := make([]uint32, 0, min(n, 1<<20))
+	a := make([]uint32, 0, min(n, 1<<12))
 	for uint64(len(a)) < n && s.err == nil {
-		m := int(min(n-uint64(len(a)), 1<<20))
+		m := int(min(n-uint64(len(a)), 1<<18))
 		a = append(a, make([]uint32, m)...)
 		s.read(uint32Bytes(a[len(a)-m:]))
 	}
@@ -303,7 +303,7 @@ func (s *snapReader) str() string {
 func readArray[T uint16 | uint32 | uint64](s *snapReader, n uint64) []T {
 	var zero T
 	size := int(binarySize(zero))
-	const step = 1 << 20
+	const step = 1 << 12
 	a := make([]T, 0, min(n, step))
 	chunk := make([]byte, 1<<16)
 	for uint64(len(a)) < n && s.err == nil {
@@ -330,7 +330,7 @@ func readArray[T uint16 | uint32 | uint64](s *snapReader, n uint64) []T {
 // not match and one whose structure is inconsistent, leaving x unchanged.
 // It works on a zero Index.
 func (x *Index) ReadFrom(r io.Reader) (int64, error) {
-	s := &snapReader{r: bufio.NewReaderSize(r, 1<<20), crc: crc32.New(crcTable)}
+	s := &snapReader{r: bufio.NewReaderSize(r, 1<<16), crc: crc32.New(crcTable)}
 	y, err := readSnapshot(s)
 	if err != nil {
 		return s.n, err
