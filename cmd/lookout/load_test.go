@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -180,7 +181,9 @@ func TestLoadEmit(t *testing.T) {
 // server in this process, so that `go test -cpuprofile` shows where the
 // server (and the load generator, which shares the CPU) spends its time.
 // LOOKOUT_BENCH_RECORDS sets the records loaded (default 20,000; they are
-// recorded through the hub, as the demo does).
+// recorded through the hub, as the demo does). LOOKOUT_BENCH_CPUPROFILE
+// names a file for a CPU profile of the load phase alone (go test
+// -cpuprofile would include loading the records).
 func BenchmarkServeCheck(b *testing.B) {
 	for _, mode := range []string{"single", "batch"} {
 		b.Run(mode, func(b *testing.B) {
@@ -193,7 +196,22 @@ func BenchmarkServeCheck(b *testing.B) {
 			if mode == "batch" {
 				cfg.Concurrency = 4
 			}
+			// b.N counts checks in both modes, so ns/op is per check.
 			cfg.Requests = int64(b.N)
+			if mode == "batch" {
+				cfg.Requests = int64(max(1, b.N/cfg.Batch))
+			}
+			if path := os.Getenv("LOOKOUT_BENCH_CPUPROFILE"); path != "" {
+				f, err := os.Create(strings.ReplaceAll(path, "MODE", mode))
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					b.Fatal(err)
+				}
+				defer pprof.StopCPUProfile()
+			}
 			b.ResetTimer()
 			rep, err := sendLoad(context.Background(), cfg)
 			if err != nil {
