@@ -67,8 +67,8 @@ func (db *DB) ApplyCaseChange(ctx context.Context, ch *lookout.CaseChange) error
 		}
 		h.UpdatedAt = now
 		q := `UPDATE hits SET status = ?, overdue = ?, outcome = ?, acknowledged_at = ?, decided_at = ?, closed_at = ?, updated_at = ? WHERE id = ? AND status = ?`
-		if h.Overdue {
-			q += ` AND overdue = 0`
+		if ev.Action == "overdue" {
+			q += ` AND overdue = 0` // flag once
 		}
 		res, err := tx.ExecContext(ctx, q, h.Status, h.Overdue, h.Outcome, optTime(h.AcknowledgedAt), optTime(h.DecidedAt), optTime(h.ClosedAt), now.Format(timeFormat), h.ID, ch.From)
 		if err != nil {
