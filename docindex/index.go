@@ -35,8 +35,28 @@ type Index struct {
 	tailSlots []uint32
 	side      map[uint64]uint32
 
+	checkpoint uint64
+
 	longMu sync.RWMutex
 	longs  map[uint64]string // text of numbers too long to pack, by packed hash
+}
+
+// SetCheckpoint records how far into its change feed the caller has
+// applied writes (a sequence number of the caller's choosing). It is saved
+// in snapshots, so that after [Index.ReadFrom] the caller replays only the
+// changes after [Index.Checkpoint].
+func (x *Index) SetCheckpoint(seq uint64) {
+	x.wmu.Lock()
+	x.checkpoint = seq
+	x.wmu.Unlock()
+}
+
+// Checkpoint returns the value last given to [Index.SetCheckpoint] or read
+// from a snapshot.
+func (x *Index) Checkpoint() uint64 {
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	return x.checkpoint
 }
 
 // state is what readers see, published as one pointer.

@@ -15,7 +15,7 @@ import (
 
 // Snapshot format (all integers little endian):
 //
-//	magic "LKDOCIX\n", version uint32, buckets uint64, n uint64
+//	magic "LKDOCIX\n", version uint32, checkpoint uint64, buckets uint64, n uint64
 //	table: per bucket 4 packed numbers then 4 meta words (uint64 each)
 //	id order: count uint64, then slots (uint32 each)
 //	records written since the build: count uint64, then id uint64 and slot
@@ -216,6 +216,7 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	s := &snapWriter{w: bufio.NewWriterSize(w, 1<<20), crc: crc32.New(crcTable)}
 	s.write([]byte(snapshotMagic))
 	s.u32(snapshotVersion)
+	s.u64(x.checkpoint)
 	s.u64(seg.nb)
 	s.u64(uint64(seg.n))
 	writeTable(s, seg.table)
@@ -338,6 +339,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	x.wmu.Lock()
 	defer x.wmu.Unlock()
 	x.rByID, x.tailIDs, x.tailSlots, x.side = y.rByID, y.tailIDs, y.tailSlots, y.side
+	x.checkpoint = y.checkpoint
 	x.longMu.Lock()
 	x.longs = y.longs
 	x.longMu.Unlock()
@@ -361,6 +363,7 @@ func readSnapshot(s *snapReader) (*Index, error) {
 	if v := s.u32(); v != snapshotVersion {
 		return nil, corrupt("snapshot version %d, want %d", v, snapshotVersion)
 	}
+	checkpoint := s.u64()
 	nb, n := s.u64(), s.u64()
 	if s.err != nil {
 		return nil, s.err
@@ -447,6 +450,7 @@ func readSnapshot(s *snapReader) (*Index, error) {
 	}
 
 	x := newIndex()
+	x.checkpoint = checkpoint
 	for _, v := range longs {
 		k, err := numberKeys(v)
 		if err != nil || !k.long {

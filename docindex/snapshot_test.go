@@ -44,6 +44,7 @@ func snapshotFixture(tb testing.TB) *docindex.Index {
 
 func TestSnapshot(t *testing.T) {
 	x := snapshotFixture(t)
+	x.SetCheckpoint(4242)
 	var buf bytes.Buffer
 	n, err := x.WriteTo(&buf)
 	if err != nil || n != int64(buf.Len()) {
@@ -56,7 +57,10 @@ func TestSnapshot(t *testing.T) {
 		if _, err := y.ReadFrom(bytes.NewReader(snap)); err != nil {
 			t.Fatal(err)
 		}
-		if xs, ys := x.Stats(), y.Stats(); xs.Records != ys.Records || xs.Ranges != ys.Ranges {
+		if y.Checkpoint() != x.Checkpoint() {
+			t.Errorf("checkpoint after round trip %d, want %d", y.Checkpoint(), x.Checkpoint())
+		}
+		if xs, ys := x.Stats(), y.Stats(); xs.Records != ys.Records || xs.Ranges != ys.Ranges || xs.Pending != ys.Pending {
 			t.Errorf("stats after round trip %+v, before %+v", ys, xs)
 		}
 		for _, c := range []struct {
@@ -119,7 +123,7 @@ func TestSnapshot(t *testing.T) {
 	})
 	t.Run("ErrVersion", func(t *testing.T) {
 		bad := bytes.Clone(snap)
-		bad[8] = 99
+		bad[8] = 99 // the version follows the 8-byte magic
 		var y docindex.Index
 		if _, err := y.ReadFrom(bytes.NewReader(bad)); !errors.Is(err, docindex.ErrCorruptSnapshot) {
 			t.Errorf("other version: error = %v", err)
