@@ -22,6 +22,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Documents", func(t *testing.T) { testDocuments(t, open(t)) })
 	t.Run("Searches", func(t *testing.T) { testSearches(t, open(t)) })
 	t.Run("AuditChain", func(t *testing.T) { testAuditChain(t, open(t)) })
+	t.Run("Followup", func(t *testing.T) { testFollowup(t, open(t)) })
 }
 
 func hash(s string) []byte {
