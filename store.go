@@ -161,6 +161,46 @@ type Store interface {
 	// reviewDate (ECONFLICT when it was extended meanwhile), with a change
 	// feed entry, notifications and its audit entry.
 	ExpireDocument(ctx context.Context, id int64, reviewDate string, notify []*Event, audit *AuditEntry) error
+
+	// Persons, notices and screenings (person.go, notice.go, screening.go).
+
+	// InsertPersons stores persons, setting their IDs; a reference the owner
+	// used already is refused with ECONFLICT in errs.
+	InsertPersons(ctx context.Context, ps []*Person, audit func(*Person) *AuditEntry) (errs []error, err error)
+	// PersonsByID returns the persons of ids that exist, in any order.
+	PersonsByID(ctx context.Context, ids []int64) ([]*Person, error)
+	// Persons lists persons in ID order.
+	Persons(ctx context.Context, f PersonFilter) ([]*Person, error)
+	// UpdatePerson stores p if its version is still p.Version-1; ECONFLICT
+	// when another change came first.
+	UpdatePerson(ctx context.Context, p *Person, audit *AuditEntry) error
+	// DeletePerson deletes a person and cancels its notices and diffusions
+	// that are requested, published or active; ENOTFOUND.
+	DeletePerson(ctx context.Context, id int64, audit *AuditEntry) error
+	// ScanPersons calls fn for every person in ID order.
+	ScanPersons(ctx context.Context, fn func(*Person) error) error
+	// InsertNotice stores a notice, setting its ID and audit.Object;
+	// ENOTFOUND when its person does not exist.
+	InsertNotice(ctx context.Context, n *Notice, audit *AuditEntry) error
+	// Notice returns a notice by ID; ENOTFOUND.
+	Notice(ctx context.Context, id int64) (*Notice, error)
+	// Notices lists notices in ID order.
+	Notices(ctx context.Context, f NoticeFilter) ([]*Notice, error)
+	// UpdateNotice stores n if its version is still n.Version-1; ECONFLICT
+	// when another change came first.
+	UpdateNotice(ctx context.Context, n *Notice, audit *AuditEntry) error
+	// ScanNotices calls fn for every notice in ID order.
+	ScanNotices(ctx context.Context, fn func(*Notice) error) error
+	// InsertScreening stores a job, setting its ID and audit.Object, with
+	// the results of lines that could not be read.
+	InsertScreening(ctx context.Context, s *Screening, bad []*ScreeningResult, audit *AuditEntry) error
+	// UpdateScreening stores a job's progress with new results and an
+	// optional audit entry; ENOTFOUND.
+	UpdateScreening(ctx context.Context, s *Screening, results []*ScreeningResult, audit *AuditEntry) error
+	// Screening returns a job by ID; ENOTFOUND.
+	Screening(ctx context.Context, id int64) (*Screening, error)
+	// ScreeningResults returns up to limit results after line after.
+	ScreeningResults(ctx context.Context, id int64, after, limit int) ([]*ScreeningResult, error)
 }
 
 // Now returns the current time truncated to microseconds in UTC, the

@@ -49,8 +49,10 @@ type Hub struct {
 	docs  DocumentIndex
 	dna   *dna.Index
 	afis  *afis.Index
-	log   *slog.Logger
-	now   lookout.Clock
+	// persons is the nominal database in memory (person.go).
+	persons *PersonIndex
+	log     *slog.Logger
+	now     lookout.Clock
 
 	// Observe, when set, is told of every check (for metrics).
 	Observe func(database, outcome string, elapsed time.Duration)
@@ -74,6 +76,9 @@ var (
 	_ lookout.StatsService       = (*Hub)(nil)
 	_ lookout.DNAService         = (*Hub)(nil)
 	_ lookout.FingerprintService = (*Hub)(nil)
+	_ lookout.PersonService      = (*Hub)(nil)
+	_ lookout.NoticeService      = (*Hub)(nil)
+	_ lookout.ScreeningService   = (*Hub)(nil)
 )
 
 // New returns a hub over store and the document index, which the caller

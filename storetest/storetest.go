@@ -22,6 +22,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Documents", func(t *testing.T) { testDocuments(t, open(t)) })
 	t.Run("Searches", func(t *testing.T) { testSearches(t, open(t)) })
 	t.Run("AuditChain", func(t *testing.T) { testAuditChain(t, open(t)) })
+	t.Run("Persons", func(t *testing.T) { testPersons(t, open(t)) })
 	t.Run("Followup", func(t *testing.T) { testFollowup(t, open(t)) })
 }
 
@@ -291,4 +292,120 @@ func testAuditChain(t *testing.T, s lookout.Store) {
 	if err != nil || len(page) != 3 || page[0].Seq != 6 {
 		t.Fatalf("%+v %v", page, err)
 	}
+}
+
+func testPersons(t *testing.T, s lookout.Store) {
+	defer s.Close()
+	ctx := context.Background()
+	MustAgency(t, s, "secretariat", lookout.KindSecretariat, lookout.SecretariatCountry, "")
+	MustAgency(t, s, "ncb-deu", lookout.KindNCB, "DEU", "secretariat")
+	person := func(ref, name string) *lookout.Person {
+		return &lookout.Person{Reference: ref, Name: name, Aliases: []string{"Wolodja"}, DateOfBirth: "1975-03", Sex: "M", Nationalities: []string{"RUS"},
+			IdentityDocuments: []lookout.IdentityDocument{{Number: "C01X00T47", IssuingCountry: "DEU", Type: "passport"}}, DNAProfiles: lookout.IDList{7},
+			OwnerCountry: "DEU", Restriction: &lookout.Restriction{Deny: []string{"GBR"}}, ReviewDate: "2031-01-01", CreatedBy: "ncb-deu"}
+	}
+	withAudit := func(p *lookout.Person) *lookout.AuditEntry { return audit("persons.create", fmt.Sprint(p.ID)) }
+	a, b, dup := person("BKA-1", "Владимир Петров"), person("", "Jean Dupont"), person("BKA-1", "Other")
+	errs, err := s.InsertPersons(ctx, []*lookout.Person{a, b, dup}, withAudit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("Insert", func(t *testing.T) {
+		if errs[0] != nil || errs[1] != nil || code(errs[2]) != lookout.ECONFLICT || a.ID == 0 || b.ID == 0 || a.Version != 1 {
+			t.Fatalf("%v %+v", errs, a)
+		}
+		got, err := s.PersonsByID(ctx, []int64{a.ID, 999})
+		if err != nil || len(got) != 1 || got[0].Name != a.Name || got[0].DateOfBirth != "1975-03" || got[0].Restriction.Deny[0] != "GBR" ||
+			got[0].IdentityDocuments[0].Number != "C01X00T47" || got[0].DNAProfiles[0] != 7 || !got[0].CreatedAt.Equal(a.CreatedAt) {
+			t.Fatalf("%+v %v", got, err)
+		}
+		list, err := s.Persons(ctx, lookout.PersonFilter{OwnerCountry: "DEU"})
+		if err != nil || len(list) != 2 {
+			t.Fatalf("%d %v", len(list), err)
+		}
+	})
+	t.Run("UpdateConflict", func(t *testing.T) {
+		a.Sex, a.Version = "F", 2
+		if err := s.UpdatePerson(ctx, a, audit("persons.update", "a")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.UpdatePerson(ctx, a, audit("persons.update", "a")); code(err) != lookout.ECONFLICT {
+			t.Fatalf("stale version: %v", err)
+		}
+	})
+	n := &lookout.Notice{Kind: lookout.KindNotice, PersonID: b.ID, Type: "red", Status: lookout.NoticePublished, Summary: "robbery", PenaltyYears: 10,
+		Recipients: nil, OwnerCountry: "DEU", RequestedBy: "ncb-deu", ExpiresOn: "2031-01-01"}
+	t.Run("Notices", func(t *testing.T) {
+		if err := s.InsertNotice(ctx, n, audit("notices.request", "")); err != nil || n.ID == 0 {
+			t.Fatalf("%v", err)
+		}
+		orphan := *n
+		if err := s.InsertNotice(ctx, &orphan, audit("notices.request", "")); err != nil {
+			t.Fatal(err)
+		}
+		orphan.PersonID = 99999
+		if err := s.InsertNotice(ctx, &orphan, audit("notices.request", "")); code(err) != lookout.ENOTFOUND {
+			t.Fatalf("notice on no person: %v", err)
+		}
+		got, err := s.Notice(ctx, n.ID)
+		if err != nil || got.Summary != "robbery" || got.PenaltyYears != 10 || got.Status != lookout.NoticePublished {
+			t.Fatalf("%+v %v", got, err)
+		}
+		n.Status, n.Version = lookout.NoticeCancelled, 2
+		if err := s.UpdateNotice(ctx, n, audit("notices.cancel", "")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.UpdateNotice(ctx, n, audit("notices.cancel", "")); code(err) != lookout.ECONFLICT {
+			t.Fatalf("stale notice: %v", err)
+		}
+		if _, err := s.Notice(ctx, 99999); code(err) != lookout.ENOTFOUND {
+			t.Fatalf("%v", err)
+		}
+	})
+	t.Run("DeleteWithdrawsNotices", func(t *testing.T) {
+		if err := s.DeletePerson(ctx, b.ID, audit("persons.delete", "")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeletePerson(ctx, b.ID, audit("persons.delete", "")); code(err) != lookout.ENOTFOUND {
+			t.Fatalf("second delete: %v", err)
+		}
+		list, err := s.Notices(ctx, lookout.NoticeFilter{PersonID: b.ID})
+		if err != nil || len(list) != 2 {
+			t.Fatalf("%d %v", len(list), err)
+		}
+		// The first was cancelled by its owner; the second withdrawn now.
+		if list[0].Status != lookout.NoticeCancelled || list[0].CancelReason != "" || list[1].Status != lookout.NoticeCancelled || list[1].CancelReason == "" {
+			t.Fatalf("notices of a deleted person: %+v %+v", list[0], list[1])
+		}
+		count := 0
+		s.ScanPersons(ctx, func(*lookout.Person) error { count++; return nil })
+		if count != 1 {
+			t.Fatalf("scan after delete: %d persons", count)
+		}
+	})
+	t.Run("Screening", func(t *testing.T) {
+		sc := &lookout.Screening{Status: lookout.ScreeningRunning, AgencyID: "ncb-deu", Country: "DEU", Total: 3, Done: 1, Invalid: 1}
+		bad := []*lookout.ScreeningResult{{Line: 3, Outcome: "invalid", Error: &lookout.ScreeningError{Code: "invalid", Field: "name"}}}
+		if err := s.InsertScreening(ctx, sc, bad, audit("screenings.create", "")); err != nil || sc.ID == 0 {
+			t.Fatal(err)
+		}
+		sc.Done, sc.Hits, sc.Status = 3, 1, lookout.ScreeningDone
+		if err := s.UpdateScreening(ctx, sc, []*lookout.ScreeningResult{{Line: 2, Outcome: "hit", SearchID: "s_1"}}, audit("screenings.done", "")); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Screening(ctx, sc.ID)
+		if err != nil || got.Done != 3 || got.Hits != 1 || got.Status != lookout.ScreeningDone || got.FinishedAt == nil {
+			t.Fatalf("%+v %v", got, err)
+		}
+		res, err := s.ScreeningResults(ctx, sc.ID, 0, 10)
+		if err != nil || len(res) != 2 || res[0].Line != 2 || res[1].Error.Field != "name" {
+			t.Fatalf("%+v %v", res, err)
+		}
+		if res, _ = s.ScreeningResults(ctx, sc.ID, 2, 10); len(res) != 1 {
+			t.Fatalf("after line 2: %d", len(res))
+		}
+		if _, err := s.Screening(ctx, 9999); code(err) != lookout.ENOTFOUND {
+			t.Fatalf("%v", err)
+		}
+	})
 }

@@ -155,6 +155,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.hub.SetFingerprintIndex(fp)
+	persons, err := hub.OpenPersonIndex(ctx, m.store)
+	if err != nil {
+		return err
+	}
+	m.hub.SetPersonIndex(persons)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
