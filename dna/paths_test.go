@@ -77,3 +77,41 @@ func TestRowsAndGeneralStoreAgree(t *testing.T) {
 		}
 	}
 }
+
+// A query typed at a locus outside the rows is compared there only with the
+// general store; row profiles are compared at their own loci.
+func TestQueryWithLocusOutsideRows(t *testing.T) {
+	samples := MustSamples(t, dna.Offender)
+	kit := sortedCopy(dna.EvalKit)
+	ix := MustIndex(t, 0, nil)
+	for i, s := range samples[:100] {
+		p := s.Profile.Restrict(kit)
+		p.Category = []dna.Category{dna.Offender, dna.Relative}[i%2]
+		if p.Category == dna.Relative {
+			p.Relationship = dna.Child
+		}
+		if err := ix.Add(uint64(i+1), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// one profile with all 29 NIST loci (FES, F13A1, LPL, ... outside the rows)
+	if err := ix.Add(1000, samples[0].Profile); err != nil {
+		t.Fatal(err)
+	}
+	q := samples[0].Profile // donor of 1 (rows) and 1000 (general store)
+	for _, rule := range []string{"high", "moderate", "low", "prum", "parent_child", "sibling"} {
+		t.Run(rule, func(t *testing.T) {
+			q.Category = dna.UnidentifiedRemains
+			res, err := ix.Search(dna.Request{Query: q, Rule: rule})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ids(res)
+			if rule == "high" || rule == "prum" {
+				if got[1].SharedLoci != len(kit) || got[1000].SharedLoci != q.AutosomalLoci() {
+					t.Fatalf("shared loci %d and %d; want %d and %d", got[1].SharedLoci, got[1000].SharedLoci, len(kit), q.AutosomalLoci())
+				}
+			}
+		})
+	}
+}

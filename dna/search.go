@@ -113,7 +113,15 @@ type qloc struct {
 	kinN     int
 }
 
+// kinLoc is the compact per-locus view the kinship scan reads.
+type kinLoc struct {
+	slot, n int
+	kin     []float32
+}
+
 type plan struct {
+	kl      []kinLoc
+	nRow    int // loc[:nRow] are row loci, the rest live only in the general store
 	rule    Rule
 	minLoci int
 	loc     []qloc
@@ -315,8 +323,23 @@ func (ix *Index) newPlan(q Profile, rule Rule, pop *Population) (*plan, error) {
 	if rule.Method == Prum {
 		lvl = High
 	}
-	sort.SliceStable(pl.loc, func(i, j int) bool { return pl.loc[i].logLevel[lvl] < pl.loc[j].logLevel[lvl] })
+	// Loci outside the rows go last: the row scans stop at nRow.
+	sort.SliceStable(pl.loc, func(i, j int) bool {
+		a, b := pl.loc[i], pl.loc[j]
+		if (a.slot < 0) != (b.slot < 0) {
+			return b.slot < 0
+		}
+		return a.logLevel[lvl] < b.logLevel[lvl]
+	})
+	for _, q := range pl.loc {
+		if q.slot >= 0 {
+			pl.nRow++
+		}
+	}
 	for i, q := range pl.loc {
+		if q.slot >= 0 {
+			pl.kl = append(pl.kl, kinLoc{slot: q.slot, n: q.kinN, kin: q.kin})
+		}
 		pl.byLid[q.lid] = int16(i)
 		switch q.lid {
 		case part1:
@@ -669,7 +692,7 @@ rows:
 		shared, mism := 0, 0
 		var lg float64
 		var mask uint32
-		for j := range pl.loc {
+		for j := range pl.loc[:pl.nRow] {
 			q := &pl.loc[j]
 			a := row[q.slot]
 			if a == 0 {
@@ -701,7 +724,7 @@ rows:
 		shared, mism := 0, 0
 		var lg float64
 		var mask uint32
-		for j := range pl.loc {
+		for j := range pl.loc[:pl.nRow] {
 			q := &pl.loc[j]
 			a := row[q.slot]
 			if a == 0 {
@@ -730,33 +753,43 @@ rows:
 }
 
 func (pl *plan) scanKinship(bk *bucket, u unit, t *topK) {
+	// The hot loop only sums the precomputed log kinship indices; the
+	// matching loci of the few candidates that qualify are found after.
+	kl := pl.kl
 	rows := bk.rows
 	for i := u.lo; i < u.hi; i++ {
 		if u.cat == Relative && pl.rels&(1<<bk.meta[i]) == 0 {
 			continue
 		}
 		row := rows[i*rowBytes : (i+1)*rowBytes : (i+1)*rowBytes]
-		shared, mism := 0, 0
+		shared := 0
 		var lg float32
-		var mask uint32
-		for j := range pl.loc {
-			q := &pl.loc[j]
-			a := row[q.slot]
+		for j := range kl {
+			k := &kl[j]
+			a := row[k.slot]
 			if a == 0 {
 				continue
 			}
-			b := row[q.slot+1]
 			shared++
-			lg += q.kin[int(a)*q.kinN+int(b)]
+			lg += k.kin[int(a)*k.n+int(row[k.slot+1])]
+		}
+		if shared < pl.minLoci || float64(lg) < pl.rule.MinLog10LR {
+			continue
+		}
+		h := hit{id: bk.ids[i], meta: bk.meta[i], cat: u.cat, shared: shared, log10: float64(lg)}
+		for j := range pl.loc[:pl.nRow] {
+			q := &pl.loc[j]
+			a, b := row[q.slot], row[q.slot+1]
+			if a == 0 {
+				continue
+			}
 			if (q.tab[a]|q.tab[b])&fIn != 0 {
-				mask |= 1 << j
+				h.mask |= 1 << j
 			} else {
-				mism++
+				h.mism++
 			}
 		}
-		if shared >= pl.minLoci && float64(lg) >= pl.rule.MinLog10LR {
-			t.push(hit{id: bk.ids[i], meta: bk.meta[i], cat: u.cat, shared: shared, mism: mism, log10: float64(lg), mask: mask})
-		}
+		t.push(h)
 	}
 }
 
