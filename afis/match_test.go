@@ -158,3 +158,32 @@ func BenchmarkScore(b *testing.B) {
 		m.Score(ts[i%80].Prepared, ts[(i*7+3)%80].Prepared)
 	}
 }
+
+func TestCalibrate(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		raw, cal float64
+	}{
+		{"Zero", 0, 0},
+		{"Negative", -3, 0},
+		{"OnePercent", 94.16, 20},
+		{"PointOnePercent", 156.82, 30},
+		{"Extrapolated", 227.70 + (227.70 - 156.82), 50},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := afis.Calibrate(c.raw); math.Abs(got-c.cal) > 1e-9 {
+				t.Fatalf("Calibrate(%v) = %v, want %v", c.raw, got, c.cal)
+			}
+		})
+	}
+	t.Run("StrictlyIncreasing", func(t *testing.T) {
+		prev := afis.Calibrate(0.001)
+		for raw := 0.5; raw < 1000; raw += 0.5 {
+			if c := afis.Calibrate(raw); c <= prev {
+				t.Fatalf("Calibrate(%v) = %v, not above %v", raw, c, prev)
+			} else {
+				prev = c
+			}
+		}
+	})
+}

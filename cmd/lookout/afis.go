@@ -107,7 +107,7 @@ func afisEval(ctx context.Context, env *Env, args []string) int {
 	for _, r := range append(rep.Sets, rep.Mean) {
 		fmt.Fprintf(env.Stdout, "%-16s %8s %8s %8s %8s %8s %8s\n", r.Name, pct(r.EER), pct(r.EERAll), pct(r.FMR100), pct(r.FMR1000), pct(r.ZeroFMR), pct(r.Rank1))
 	}
-	fmt.Fprintf(env.Stdout, "%d matches, %.0f matches/s on one core\n", rep.Matches, rep.MatchesPerSecond)
+	fmt.Fprintf(env.Stdout, "%d matches on one goroutine: %.0f matches/s of CPU time, %.0f matches/s of wall-clock time\n", rep.Matches, rep.MatchesPerSecond, rep.WallMatchesPerSecond)
 	out := struct {
 		EER              float64          `json:"eer"`
 		EERAll           float64          `json:"eer_all"`
@@ -116,8 +116,10 @@ func afisEval(ctx context.Context, env *Env, args []string) int {
 		ZeroFMR          float64          `json:"zero_fmr"`
 		Rank1            float64          `json:"rank1"`
 		MatchesPerSecond float64          `json:"matches_per_second"`
+		WallPerSecond    float64          `json:"wall_matches_per_second"`
+		Matches          int              `json:"matches"`
 		Sets             []afis.SetResult `json:"sets"`
-	}{rep.Mean.EER, rep.Mean.EERAll, rep.Mean.FMR100, rep.Mean.FMR1000, rep.Mean.ZeroFMR, rep.Mean.Rank1, rep.MatchesPerSecond, rep.Sets}
+	}{rep.Mean.EER, rep.Mean.EERAll, rep.Mean.FMR100, rep.Mean.FMR1000, rep.Mean.ZeroFMR, rep.Mean.Rank1, rep.MatchesPerSecond, rep.WallMatchesPerSecond, rep.Matches, rep.Sets}
 	return writeJSONLine(env.Stdout, env.Stderr, out)
 }
 

@@ -1,0 +1,18 @@
+//go:build unix
+
+package afis
+
+import (
+	"syscall"
+	"time"
+)
+
+// cpuTime returns the CPU time the process has used, so that a one-core
+// speed can be measured on a machine shared with other work.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
