@@ -115,3 +115,44 @@ func TestQueryWithLocusOutsideRows(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSearch feeds arbitrary loci to every rule: whatever the API accepts
+// must search without panicking.
+func FuzzSearch(f *testing.F) {
+	samples := MustSamples(f, dna.Offender)
+	kit := sortedCopy(dna.EvalKit)
+	ix := MustIndex(f, 0, nil)
+	for i, s := range samples[:60] {
+		p := s.Profile
+		if i%2 == 0 {
+			p = p.Restrict(kit)
+		}
+		p.Category = []dna.Category{dna.Offender, dna.Relative, dna.UnidentifiedRemains}[i%3]
+		if p.Category == dna.Relative {
+			p.Relationship = dna.Sibling
+		}
+		if err := ix.Add(uint64(i+1), p); err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Add("FGA", "21", "22", "TH01", "9.3", "OL", uint8(0))
+	f.Add("D18S51", "<8", "*", "FES", "10", "11", uint8(3))
+	f.Add("D21", "28", "99", "CD4", "7", "8.4", uint8(4))
+	rules := []string{"high", "moderate", "low", "prum", "parent_child", "sibling"}
+	f.Fuzz(func(t *testing.T, l1, a1, b1, l2, a2, b2 string, r uint8) {
+		loci, err := dna.ParseLoci(map[string][]string{l1: {a1, b1}, l2: {a2, b2}, "vWA": {"16", "17"}, "D8S1179": {"13"}})
+		if err != nil {
+			return
+		}
+		q := dna.Profile{Category: dna.UnidentifiedRemains, Loci: loci}
+		res, err := ix.Search(dna.Request{Query: q, Rule: rules[int(r)%len(rules)], MinSharedLoci: 1, Limit: 5})
+		if err != nil {
+			return
+		}
+		for _, c := range res.Candidates {
+			if c.SharedLoci < 1 || c.SharedLoci > 32 || c.Mismatches < 0 {
+				t.Fatalf("candidate %+v", c)
+			}
+		}
+	})
+}
