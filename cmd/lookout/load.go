@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -38,9 +39,10 @@ type loadConfig struct {
 	Concurrency int
 	Mode        string // single or batch
 	Seed        int64
-	Records     int // records of the synthetic data set the server holds
-	Probes      int // distinct numbers checked, half present, half absent
-	Batch       int // checks per batch request
+	Records     int    // records of the synthetic data set the server holds
+	Probes      int    // distinct numbers checked, half present, half absent
+	Batch       int    // checks per batch request
+	Client      string // raw or net (net/http); batches always use net/http
 	// Requests, when positive, stops the run after that many requests (for
 	// benchmarks driven by b.N) instead of after Duration.
 	Requests int64
@@ -81,6 +83,7 @@ func runLoad(ctx context.Context, env *Env, args []string) int {
 	fs.IntVar(&cfg.Records, "records", 1_000_000, "synthetic records the server holds (present numbers are drawn from them)")
 	fs.IntVar(&cfg.Probes, "probes", 100_000, "distinct numbers to check, half present and half absent")
 	fs.IntVar(&cfg.Batch, "batch", 10_000, "checks per request in batch mode")
+	fs.StringVar(&cfg.Client, "client", "raw", "HTTP client of single checks: raw (lean HTTP/1.1 keep-alive, little CPU) or net (net/http)")
 	emit := fs.String("emit", "", "instead of sending load, write the synthetic records and probes as CSV files into this directory")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -106,6 +109,10 @@ func runLoad(ctx context.Context, env *Env, args []string) int {
 	}
 	if cfg.URL == "" || cfg.Token == "" {
 		fmt.Fprintln(env.Stderr, "usage: lookout load --url URL --token TOKEN [--ca FILE] [--duration 20s] [--concurrency 64] [--mode single|batch] [--seed 1] [--records 1000000] [--batch 10000]")
+		return 2
+	}
+	if cfg.Client != "raw" && cfg.Client != "net" {
+		fmt.Fprintf(env.Stderr, "lookout load: --client %q is neither raw nor net\n", cfg.Client)
 		return 2
 	}
 	if cfg.Mode != "single" && cfg.Mode != "batch" {
@@ -248,11 +255,19 @@ func sendLoad(ctx context.Context, cfg loadConfig) (*loadReport, error) {
 	header := http.Header{"Authorization": {"Bearer " + cfg.Token}, "Content-Type": {"application/json"}}
 	var bodies [][]byte
 	target := *base
+	raw := cfg.Mode == "single" && cfg.Client != "net"
+	tlsConfig := client.Transport.(*http.Transport).TLSClientConfig
+	if tlsConfig == nil {
+		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS13}
+	}
 	if cfg.Mode == "single" {
 		target.Path = base.Path + "/v1/documents/check"
 		bodies = make([][]byte, len(probes))
 		for i, p := range probes {
 			bodies[i] = checkBody(p)
+			if raw {
+				bodies[i] = rawRequest(&target, cfg.Token, "application/json", bodies[i])
+			}
 		}
 	} else {
 		target.Path = base.Path + "/v1/documents/check/batch"
@@ -284,6 +299,11 @@ func sendLoad(ctx context.Context, cfg loadConfig) (*loadReport, error) {
 			c := &results[w]
 			rng := rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(w)))
 			buf := make([]byte, 64<<10)
+			var rc *rawConn
+			if raw {
+				rc = newRawConn(&target, tlsConfig)
+				defer rc.close()
+			}
 			for ctx.Err() == nil && time.Now().Before(deadline) {
 				if cfg.Requests > 0 && sent.Add(1) > cfg.Requests {
 					break
@@ -294,13 +314,17 @@ func sendLoad(ctx context.Context, cfg loadConfig) (*loadReport, error) {
 				} else {
 					body = bodies[next.Add(1)%uint64(len(bodies))]
 				}
-				req := &http.Request{Method: "POST", URL: &target, Host: target.Host, Header: header, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-					Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body))}
 				t0 := time.Now()
-				if cfg.Mode == "single" {
-					buf = c.single(client, req, buf)
+				if raw {
+					c.rawSingle(rc, body)
 				} else {
-					c.batch(client, req, cfg.Batch)
+					req := &http.Request{Method: "POST", URL: &target, Host: target.Host, Header: header, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+						Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body))}
+					if cfg.Mode == "single" {
+						buf = c.single(client, req, buf)
+					} else {
+						c.batch(client, req, cfg.Batch)
+					}
 				}
 				c.latencies = append(c.latencies, time.Since(t0))
 				c.requests++
@@ -397,6 +421,21 @@ func (c *counts) single(client *http.Client, req *http.Request, buf []byte) []by
 	c.checks++
 	c.outcome(buf[:n])
 	return buf
+}
+
+// rawSingle sends one pre-built check request on rc and tallies its answer.
+func (c *counts) rawSingle(rc *rawConn, req []byte) {
+	status, body, err := rc.do(req)
+	if err != nil {
+		c.fail(err.Error())
+		return
+	}
+	if status/100 != 2 {
+		c.fail(fmt.Sprintf("%d %s: %s", status, http.StatusText(status), trimAnswer(body)))
+		return
+	}
+	c.checks++
+	c.outcome(body)
 }
 
 // batch sends one NDJSON batch and tallies each answer line as it streams
@@ -514,4 +553,216 @@ func mapValues[K comparable, V any](m map[K]V) []V {
 		out = append(out, v)
 	}
 	return out
+}
+
+// rawConn is one keep-alive HTTP/1.1 connection that sends pre-built
+// requests and reads their answers with no allocation per request. It is
+// what `lookout load --client raw` uses for single checks: the load
+// generator shares the machine with the server it measures, so its CPU per
+// request is taken from the server (net/http's client costs several times
+// more, like pgbench's libpq would if it were as heavy).
+type rawConn struct {
+	addr string
+	tls  *tls.Config // nil for http
+	conn net.Conn
+	br   *bufio.Reader
+	body []byte // the last answer's body, reused
+}
+
+func newRawConn(u *url.URL, tlsConfig *tls.Config) *rawConn {
+	addr := u.Host
+	if u.Port() == "" {
+		if u.Scheme == "https" {
+			addr = net.JoinHostPort(u.Hostname(), "443")
+		} else {
+			addr = net.JoinHostPort(u.Hostname(), "80")
+		}
+	}
+	c := &rawConn{addr: addr, body: make([]byte, 0, 4096)}
+	if u.Scheme == "https" {
+		c.tls = tlsConfig.Clone()
+		c.tls.ServerName = u.Hostname()
+	}
+	return c
+}
+
+// rawRequest returns the bytes of a POST of body to u with the bearer token.
+func rawRequest(u *url.URL, token, contentType string, body []byte) []byte {
+	b := make([]byte, 0, 160+len(token)+len(body))
+	b = append(b, "POST "...)
+	b = append(b, u.RequestURI()...)
+	b = append(b, " HTTP/1.1\r\nHost: "...)
+	b = append(b, u.Host...)
+	b = append(b, "\r\nUser-Agent: lookout-load\r\nAuthorization: Bearer "...)
+	b = append(b, token...)
+	b = append(b, "\r\nContent-Type: "...)
+	b = append(b, contentType...)
+	b = append(b, "\r\nContent-Length: "...)
+	b = strconv.AppendInt(b, int64(len(body)), 10)
+	b = append(b, "\r\n\r\n"...)
+	return append(b, body...)
+}
+
+func (c *rawConn) dial() error {
+	conn, err := net.DialTimeout("tcp", c.addr, 10*time.Second)
+	if err != nil {
+		return err
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetNoDelay(true)
+	}
+	if c.tls != nil {
+		tc := tls.Client(conn, c.tls)
+		if err := tc.Handshake(); err != nil {
+			conn.Close()
+			return err
+		}
+		conn = tc
+	}
+	c.conn = conn
+	if c.br == nil {
+		c.br = bufio.NewReaderSize(conn, 16<<10)
+	} else {
+		c.br.Reset(conn)
+	}
+	return nil
+}
+
+func (c *rawConn) close() {
+	if c.conn != nil {
+		c.conn.Close()
+		c.conn = nil
+	}
+}
+
+// do sends req and returns the answer's status and body (valid until the
+// next call). A connection the server closed while idle is redialled once.
+func (c *rawConn) do(req []byte) (int, []byte, error) {
+	for attempt := 0; ; attempt++ {
+		fresh := c.conn == nil
+		if fresh {
+			if err := c.dial(); err != nil {
+				return 0, nil, err
+			}
+		}
+		status, body, err := c.roundTrip(req)
+		if err == nil {
+			return status, body, nil
+		}
+		c.close()
+		if fresh || attempt > 0 {
+			return 0, nil, err
+		}
+	}
+}
+
+var errMalformed = errors.New("malformed HTTP answer")
+
+func (c *rawConn) roundTrip(req []byte) (int, []byte, error) {
+	c.conn.SetDeadline(time.Now().Add(time.Minute))
+	if _, err := c.conn.Write(req); err != nil {
+		return 0, nil, err
+	}
+	line, err := c.br.ReadSlice('\n')
+	if err != nil {
+		return 0, nil, err
+	}
+	// HTTP/1.1 200 OK
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) {
+		return 0, nil, fmt.Errorf("%w: status line %q", errMalformed, line)
+	}
+	status, err := strconv.Atoi(string(line[9:12]))
+	if err != nil {
+		return 0, nil, fmt.Errorf("%w: status line %q", errMalformed, line)
+	}
+	length, chunked, closing := -1, false, false
+	for {
+		line, err := c.br.ReadSlice('\n')
+		if err != nil {
+			return 0, nil, err
+		}
+		line = bytes.TrimRight(line, "\r\n")
+		if len(line) == 0 {
+			break
+		}
+		name, value, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			return 0, nil, fmt.Errorf("%w: header %q", errMalformed, line)
+		}
+		value = bytes.TrimSpace(value)
+		switch {
+		case asciiEqualFold(name, "Content-Length"):
+			if length, err = strconv.Atoi(string(value)); err != nil || length < 0 {
+				return 0, nil, fmt.Errorf("%w: Content-Length %q", errMalformed, value)
+			}
+		case asciiEqualFold(name, "Transfer-Encoding"):
+			chunked = asciiEqualFold(value, "chunked")
+		case asciiEqualFold(name, "Connection"):
+			closing = asciiEqualFold(value, "close")
+		}
+	}
+	c.body = c.body[:0]
+	switch {
+	case chunked:
+		for {
+			line, err := c.br.ReadSlice('\n')
+			if err != nil {
+				return 0, nil, err
+			}
+			size, _, _ := bytes.Cut(bytes.TrimRight(line, "\r\n"), []byte(";"))
+			n, err := strconv.ParseUint(string(size), 16, 32)
+			if err != nil {
+				return 0, nil, fmt.Errorf("%w: chunk size %q", errMalformed, line)
+			}
+			if err := c.readBody(int(n) + 2); err != nil { // the chunk and its CRLF
+				return 0, nil, err
+			}
+			c.body = c.body[:len(c.body)-2]
+			if n == 0 {
+				// No trailers from this server: the last chunk ends the answer.
+				break
+			}
+		}
+	case length >= 0:
+		if err := c.readBody(length); err != nil {
+			return 0, nil, err
+		}
+	default:
+		closing = true
+		b, err := io.ReadAll(c.br)
+		if err != nil {
+			return 0, nil, err
+		}
+		c.body = append(c.body, b...)
+	}
+	if closing {
+		c.close()
+	}
+	return status, c.body, nil
+}
+
+func (c *rawConn) readBody(n int) error {
+	start := len(c.body)
+	c.body = append(c.body, make([]byte, n)...)[:start+n]
+	_, err := io.ReadFull(c.br, c.body[start:])
+	return err
+}
+
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		x, y := b[i], s[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -82,6 +84,12 @@ func TestLoad(t *testing.T) {
 			t.Fatalf("exit %d, report %+v, stderr %q", code, rep, stderr)
 		}
 	})
+	t.Run("OKSingleNetHTTP", func(t *testing.T) {
+		code, rep, stderr := runLoadCommand(t, append(common, "--token", token, "--mode", "single", "--client", "net", "--duration", "300ms")...)
+		if code != 0 || rep.Errors != 0 || rep.Hits == 0 || rep.NoHits == 0 || rep.Checks != rep.Requests {
+			t.Fatalf("exit %d, report %+v, stderr %q", code, rep, stderr)
+		}
+	})
 	t.Run("OKBatch", func(t *testing.T) {
 		code, rep, stderr := runLoadCommand(t, append(common, "--token", token, "--mode", "batch", "--batch", "150")...)
 		if code != 0 || rep.Errors != 0 || rep.Hits == 0 || rep.NoHits == 0 || rep.Checks != 150*rep.Requests {
@@ -106,10 +114,54 @@ func TestLoad(t *testing.T) {
 			{"--url", url},
 			{"--url", url, "--token", token, "--mode", "stream"},
 			{"--url", url, "--token", token, "--concurrency", "0"},
+			{"--url", url, "--token", token, "--client", "curl"},
 		} {
 			if code, _, _ := runLoadCommand(t, args...); code != 2 {
 				t.Errorf("%v: exit %d, want 2", args, code)
 			}
+		}
+	})
+}
+
+// TestRawConn reads the answer framings an HTTP/1.1 server may use, over
+// one connection kept alive between requests.
+func TestRawConn(t *testing.T) {
+	answer := `{"search_id":"s_1","outcome":"hit","matches":[]}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.Header.Get("Authorization") != "Bearer tok" || string(body) != `{"number":"X1"}` {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		switch r.URL.Query().Get("framing") {
+		case "chunked":
+			io.WriteString(w, answer[:10])
+			w.(http.Flusher).Flush()
+			io.WriteString(w, answer[10:])
+		case "close":
+			w.Header().Set("Connection", "close")
+			io.WriteString(w, answer)
+		default:
+			io.WriteString(w, answer)
+		}
+	}))
+	defer srv.Close()
+	base, _ := neturl.Parse(srv.URL)
+	rc := newRawConn(base, nil)
+	defer rc.close()
+	for _, framing := range []string{"length", "chunked", "close", "length", "chunked"} {
+		t.Run("OK"+framing, func(t *testing.T) {
+			u, _ := neturl.Parse(srv.URL + "/v1/documents/check?framing=" + framing)
+			status, body, err := rc.do(rawRequest(u, "tok", "application/json", []byte(`{"number":"X1"}`)))
+			if err != nil || status != 200 || string(body) != answer {
+				t.Fatalf("status %d, body %q, err %v", status, body, err)
+			}
+		})
+	}
+	t.Run("ErrStatus", func(t *testing.T) {
+		status, body, err := rc.do(rawRequest(base, "other", "application/json", []byte(`{"number":"X1"}`)))
+		if err != nil || status != http.StatusBadRequest || !strings.Contains(string(body), "bad request") {
+			t.Fatalf("status %d, body %q, err %v", status, body, err)
 		}
 	})
 }
