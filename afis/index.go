@@ -59,6 +59,28 @@ func NewIndex() *Index {
 	return &Index{Shortlist: DefaultShortlist, minOff: []uint32{0}}
 }
 
+// Reserve makes room for templates more templates holding minutiae
+// minutiae in all, so that enrolling a large gallery does not grow (and
+// copy) the flat arrays step by step.
+func (ix *Index) Reserve(templates, minutiae int) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	edges := minutiae * neighbours
+	ix.ids = slices.Grow(ix.ids, templates)
+	ix.pos = slices.Grow(ix.pos, templates)
+	ix.removed = slices.Grow(ix.removed, templates)
+	ix.hash = slices.Grow(ix.hash, templates)
+	ix.edgeOff = slices.Grow(ix.edgeOff, templates)
+	ix.minOff = slices.Grow(ix.minOff, templates)
+	ix.x = slices.Grow(ix.x, minutiae)
+	ix.y = slices.Grow(ix.y, minutiae)
+	ix.dir = slices.Grow(ix.dir, minutiae)
+	ix.kind = slices.Grow(ix.kind, minutiae)
+	ix.first = slices.Grow(ix.first, minutiae+templates)
+	ix.edges = slices.Grow(ix.edges, edges)
+	ix.keys = slices.Grow(ix.keys, edges)
+}
+
 // Len returns the number of enrolled templates, removed ones included.
 func (ix *Index) Len() int {
 	ix.mu.RLock()

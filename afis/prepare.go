@@ -46,13 +46,11 @@ type cellEdge struct {
 // cellAngle units by cellAngle units) that an edge compatible with it can
 // fall in, so that a lookup reads one cell.
 const (
-	cellLen     = 16
-	cellLenN    = maxEdge/cellLen + 1
-	cellAngle1  = 8
-	cellAngle1N = angleUnits / cellAngle1
-	cellAngle   = 16
-	cellAngleN  = angleUnits / cellAngle
-	cellCount   = cellLenN * cellAngle1N * cellAngleN
+	cellLen    = 16
+	cellLenN   = maxEdge/cellLen + 1
+	cellAngle  = 16
+	cellAngleN = angleUnits / cellAngle
+	cellCount  = cellLenN * cellAngleN * cellAngleN
 )
 
 // Prepared is a template ready for matching: minutiae in matching form and
@@ -181,18 +179,18 @@ func PrepareGallery(t *Template) *Prepared {
 }
 
 func cellOf(e edge) int {
-	return (int(e.length)/cellLen*cellAngle1N+int(e.a1)/cellAngle1)*cellAngleN + int(e.a2)/cellAngle
+	return (int(e.length)/cellLen*cellAngleN+int(e.a1)/cellAngle)*cellAngleN + int(e.a2)/cellAngle
 }
 
 // cellsAround calls f with every cell that holds an edge compatible with e.
 func cellsAround(e edge, f func(c int)) {
 	l0, l1 := max(int(e.length)-lengthTol, 0)/cellLen, min(int(e.length)+lengthTol, maxEdge)/cellLen
-	a0, a1 := (int(e.a1)-angleTol+angleUnits)/cellAngle1, (int(e.a1)+angleTol+angleUnits)/cellAngle1
-	b0, b1 := (int(e.a2)-angleTol+angleUnits)/cellAngle, (int(e.a2)+angleTol+angleUnits)/cellAngle
+	a0, a1 := (int(e.a1)-angleTol)>>4, (int(e.a1)+angleTol)>>4
+	b0, b1 := (int(e.a2)-angleTol)>>4, (int(e.a2)+angleTol)>>4
 	for l := l0; l <= l1; l++ {
 		for a := a0; a <= a1; a++ {
 			for b := b0; b <= b1; b++ {
-				f((l*cellAngle1N+a%cellAngle1N)*cellAngleN + b%cellAngleN)
+				f((l*cellAngleN+a&(cellAngleN-1))*cellAngleN + b&(cellAngleN-1))
 			}
 		}
 	}
