@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
@@ -168,14 +169,35 @@ func (db *DB) StatsRollup(ctx context.Context, q lookout.StatsQuery) (*lookout.S
 		}
 		cols = append(cols, c)
 	}
-	where := ` WHERE day >= ? AND day <= ?`
-	args := []any{q.From, q.To}
+	agency := slices.Contains(cols, "agency_id")
+	daily, monthly := "stats_country_daily", "stats_country_monthly"
+	if agency {
+		daily, monthly = "stats_daily", "stats_monthly"
+	}
+	// Without a day dimension, whole months come from the monthly rollup
+	// and only the days at either end from the daily one.
+	dayRanges := [][2]string{{q.From, q.To}}
+	var months [2]string
+	if !slices.Contains(cols, "day") {
+		dayRanges, months = splitMonths(q.From, q.To)
+	}
+	country := ""
+	var countryArgs []any
 	if q.Country != "" {
-		where += ` AND country = ?`
-		args = append(args, q.Country)
+		country, countryArgs = ` AND country = ?`, []any{q.Country}
+	}
+	var parts []string
+	var args []any
+	for _, r := range dayRanges {
+		parts = append(parts, `SELECT `+strings.Join(cols, ", ")+`, checks, hits FROM `+daily+` WHERE day >= ? AND day <= ?`+country)
+		args = append(append(args, r[0], r[1]), countryArgs...)
+	}
+	if months[0] != "" {
+		parts = append(parts, `SELECT `+strings.Join(cols, ", ")+`, checks, hits FROM `+monthly+` WHERE month >= ? AND month <= ?`+country)
+		args = append(append(args, months[0], months[1]), countryArgs...)
 	}
 	group := strings.Join(cols, ", ")
-	rows, err := db.r.QueryContext(ctx, `SELECT `+group+`, SUM(checks), SUM(hits) FROM stats_daily`+where+` GROUP BY `+group+` ORDER BY `+group, args...)
+	rows, err := db.r.QueryContext(ctx, `SELECT `+group+`, SUM(checks), SUM(hits) FROM (`+strings.Join(parts, ` UNION ALL `)+`) GROUP BY `+group+` ORDER BY `+group, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +228,7 @@ func (db *DB) StatsRollup(ctx context.Context, q lookout.StatsQuery) (*lookout.S
 		return nil, err
 	}
 	// A case counts for both of its countries.
-	where = ` WHERE day >= ? AND day <= ?`
+	where := ` WHERE day >= ? AND day <= ?`
 	args = []any{q.From, q.To}
 	if q.Country != "" {
 		where += ` AND (country = ? OR owner_country = ?)`
@@ -246,6 +268,34 @@ func (db *DB) StatsRollup(ctx context.Context, q lookout.StatsQuery) (*lookout.S
 		out.Latency[kind][bucket] += n
 	}
 	return out, rows.Err()
+}
+
+// splitMonths splits from..to (dates, inclusive) into the whole months it
+// covers and the day ranges before and after them.
+func splitMonths(from, to string) (days [][2]string, months [2]string) {
+	f, err1 := time.Parse(lookout.DateLayout, from)
+	t, err2 := time.Parse(lookout.DateLayout, to)
+	if err1 != nil || err2 != nil {
+		return [][2]string{{from, to}}, months
+	}
+	first := time.Date(f.Year(), f.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if !first.Equal(f) {
+		first = first.AddDate(0, 1, 0)
+	}
+	end := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, -1) // last day of to's month
+	if !end.Equal(t) {
+		end = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	}
+	if first.After(end) {
+		return [][2]string{{from, to}}, months
+	}
+	if f.Before(first) {
+		days = append(days, [2]string{from, first.AddDate(0, 0, -1).Format(lookout.DateLayout)})
+	}
+	if t.After(end) {
+		days = append(days, [2]string{end.AddDate(0, 0, 1).Format(lookout.DateLayout), to})
+	}
+	return days, [2]string{first.Format("2006-01"), end.Format("2006-01")}
 }
 
 // DocumentsForReview lists documents due for review by date.

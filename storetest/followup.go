@@ -135,6 +135,37 @@ func testFollowup(t *testing.T, s lookout.Store) {
 			t.Fatalf("by hour: %v", err)
 		}
 	})
+	t.Run("StatsAcrossMonths", func(t *testing.T) {
+		// Checks on days either side of month ends: whole months are read
+		// from the monthly rollup, the ends from the daily one, and every
+		// way of asking adds up to the same.
+		var searches []*lookout.Search
+		for i, day := range []string{"2025-01-30", "2025-01-31", "2025-02-01", "2025-02-15", "2025-02-28", "2025-03-01", "2025-03-02"} {
+			at, _ := time.Parse(lookout.DateLayout, day)
+			for range i + 1 {
+				searches = append(searches, &lookout.Search{Audit: &lookout.AuditEntry{Time: at.Add(time.Hour), AgencyID: "ncb-fra", Country: "FRA", Action: "documents.check", Database: lookout.DatabaseDocuments, Outcome: "no_hit"}})
+			}
+		}
+		if err := s.RecordSearches(ctx, searches); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range [][2]string{{"2025-01-01", "2025-12-31"}, {"2025-01-31", "2025-03-01"}, {"2025-02-01", "2025-02-28"}, {"2025-02-02", "2025-02-27"}, {"2025-01-30", "2025-01-30"}} {
+			byDay, err := s.StatsRollup(ctx, lookout.StatsQuery{From: r[0], To: r[1], Country: "FRA"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want int64
+			for _, row := range byDay.Rows {
+				want += row.Checks
+			}
+			for _, by := range [][]string{{"database"}, {"country"}, {"agency"}, {"database", "country", "agency"}} {
+				got, err := s.StatsRollup(ctx, lookout.StatsQuery{From: r[0], To: r[1], By: by})
+				if err != nil || len(got.Rows) != 1 || got.Rows[0].Checks != want {
+					t.Fatalf("%v by %v: %+v %v, want %d checks", r, by, got.Rows, err, want)
+				}
+			}
+		}
+	})
 	t.Run("Messages", func(t *testing.T) {
 		m := &lookout.SealedMessage{From: "ncb-fra", FromCountry: "FRA", To: []string{"ncb-deu"}, ToCountries: []string{"DEU"}, Priority: "urgent", HitID: hit.ID, KeyID: "k", WrappedKey: []byte("wk"), Header: []byte("sealed"),
 			Attachments: []lookout.SealedAttachment{{ContentType: "application/pdf", Size: 3, SHA256: hash("pdf"), Data: []byte("enc")}}, Terms: [][]byte{hash("t1")[:16]}}

@@ -19,6 +19,7 @@ type sseEvent struct {
 	ID   int64
 	Type string
 	Data map[string]any
+	At   time.Time // when the client read it
 }
 
 type sseStream struct {
@@ -58,6 +59,7 @@ func (c *client) mustEvents(lastID string) *sseStream {
 			switch {
 			case line == "":
 				if e.Type != "" {
+					e.At = time.Now()
 					s.events <- e
 				}
 				e = sseEvent{}

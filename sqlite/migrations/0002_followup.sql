@@ -88,8 +88,64 @@ CREATE TABLE message_terms (
 	PRIMARY KEY (term, message_id)
 ) WITHOUT ROWID;
 
--- Rolled-up counters of the follow-up, so that statistics never scan.
+-- Rolled-up counters, so that statistics never scan the log: stats_daily
+-- (per agency and day) feeds, by triggers whoever writes it, coarser
+-- rollups per country and day, per agency and month, per country and month;
+-- a year of the whole network then reads a few thousand rows.
 CREATE INDEX stats_daily_country ON stats_daily (country, day);
+CREATE TABLE stats_country_daily (
+	day      TEXT NOT NULL,
+	database TEXT NOT NULL,
+	country  TEXT NOT NULL,
+	checks   INTEGER NOT NULL,
+	hits     INTEGER NOT NULL,
+	PRIMARY KEY (day, database, country)
+);
+CREATE INDEX stats_country_daily_country ON stats_country_daily (country, day);
+CREATE TABLE stats_monthly (
+	month     TEXT NOT NULL,
+	database  TEXT NOT NULL,
+	country   TEXT NOT NULL,
+	agency_id TEXT NOT NULL,
+	checks    INTEGER NOT NULL,
+	hits      INTEGER NOT NULL,
+	PRIMARY KEY (month, database, country, agency_id)
+);
+CREATE TABLE stats_country_monthly (
+	month    TEXT NOT NULL,
+	database TEXT NOT NULL,
+	country  TEXT NOT NULL,
+	checks   INTEGER NOT NULL,
+	hits     INTEGER NOT NULL,
+	PRIMARY KEY (month, database, country)
+);
+INSERT INTO stats_country_daily SELECT day, database, country, SUM(checks), SUM(hits) FROM stats_daily GROUP BY day, database, country;
+INSERT INTO stats_monthly SELECT substr(day, 1, 7), database, country, agency_id, SUM(checks), SUM(hits) FROM stats_daily GROUP BY substr(day, 1, 7), database, country, agency_id;
+INSERT INTO stats_country_monthly SELECT substr(day, 1, 7), database, country, SUM(checks), SUM(hits) FROM stats_daily GROUP BY substr(day, 1, 7), database, country;
+CREATE TRIGGER stats_daily_insert AFTER INSERT ON stats_daily BEGIN
+	INSERT INTO stats_country_daily VALUES (NEW.day, NEW.database, NEW.country, NEW.checks, NEW.hits)
+		ON CONFLICT DO UPDATE SET checks = checks + excluded.checks, hits = hits + excluded.hits;
+	INSERT INTO stats_monthly VALUES (substr(NEW.day, 1, 7), NEW.database, NEW.country, NEW.agency_id, NEW.checks, NEW.hits)
+		ON CONFLICT DO UPDATE SET checks = checks + excluded.checks, hits = hits + excluded.hits;
+	INSERT INTO stats_country_monthly VALUES (substr(NEW.day, 1, 7), NEW.database, NEW.country, NEW.checks, NEW.hits)
+		ON CONFLICT DO UPDATE SET checks = checks + excluded.checks, hits = hits + excluded.hits;
+END;
+CREATE TRIGGER stats_daily_update AFTER UPDATE ON stats_daily BEGIN
+	UPDATE stats_country_daily SET checks = checks + NEW.checks - OLD.checks, hits = hits + NEW.hits - OLD.hits
+		WHERE day = NEW.day AND database = NEW.database AND country = NEW.country;
+	UPDATE stats_monthly SET checks = checks + NEW.checks - OLD.checks, hits = hits + NEW.hits - OLD.hits
+		WHERE month = substr(NEW.day, 1, 7) AND database = NEW.database AND country = NEW.country AND agency_id = NEW.agency_id;
+	UPDATE stats_country_monthly SET checks = checks + NEW.checks - OLD.checks, hits = hits + NEW.hits - OLD.hits
+		WHERE month = substr(NEW.day, 1, 7) AND database = NEW.database AND country = NEW.country;
+END;
+CREATE TRIGGER stats_daily_delete AFTER DELETE ON stats_daily BEGIN
+	UPDATE stats_country_daily SET checks = checks - OLD.checks, hits = hits - OLD.hits
+		WHERE day = OLD.day AND database = OLD.database AND country = OLD.country;
+	UPDATE stats_monthly SET checks = checks - OLD.checks, hits = hits - OLD.hits
+		WHERE month = substr(OLD.day, 1, 7) AND database = OLD.database AND country = OLD.country AND agency_id = OLD.agency_id;
+	UPDATE stats_country_monthly SET checks = checks - OLD.checks, hits = hits - OLD.hits
+		WHERE month = substr(OLD.day, 1, 7) AND database = OLD.database AND country = OLD.country;
+END;
 CREATE TABLE stats_outcomes (
 	day           TEXT NOT NULL,
 	database      TEXT NOT NULL,
