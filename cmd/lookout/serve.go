@@ -55,7 +55,9 @@ type Main struct {
 	docs   hub.DocumentIndex
 	hub    *hub.Hub
 	server *http.Server
-	signer *checkpoint.Signer
+	// handler is the API, kept for Routes.
+	handler *lhttp.Server
+	signer  *checkpoint.Signer
 	// closeOnce makes Close safe to call more than once.
 	closeOnce sync.Once
 	closeErr  error
@@ -164,6 +166,7 @@ func (m *Main) Run(ctx context.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := lhttp.NewServer(m.hub, m.Log, reg)
+	m.handler = handler
 	limits := lhttp.DefaultLimits
 	limits.Rate, limits.Burst = m.RateLimit, int(2*m.RateLimit)
 	handler.SetLimits(limits)
@@ -321,6 +324,9 @@ func (m *Main) signHead() error {
 	atomic.StoreInt64(&m.lastSigned, head.Seq)
 	return nil
 }
+
+// Routes lists the authenticated routes of the running server.
+func (m *Main) Routes() []string { return m.handler.Routes() }
 
 func (m *Main) snapshotPath() string { return filepath.Join(m.DataDir, "documents.index") }
 
