@@ -2,7 +2,6 @@ package names
 
 import (
 	"math"
-	"slices"
 	"strings"
 )
 
@@ -123,7 +122,8 @@ func Compare(q Query, e Entry) Result {
 	for i, n := range e.Names {
 		cands[i] = analyse(n)
 	}
-	return compareAnalysed(&q, &qn, cands, &e, true)
+	r, _ := compareAnalysed(&q, &qn, cands, &e, true, 0)
+	return r
 }
 
 // CompareNames scores two names alone, a against b as query against list
@@ -133,24 +133,12 @@ func CompareNames(a, b string) Result {
 }
 
 // compareAnalysed scores analysed names; without explain it leaves out the
-// parts and penalty details, which cost allocations a shortlist does not need.
-func compareAnalysed(q *Query, qn *name, cands []name, e *Entry, explain bool) Result {
-	var best Result
-	best.Score = -1
-	for i := range cands {
-		s, parts := scoreNames(qn.toks, cands[i].toks, explain)
-		if s > best.Explanation.NameScore || best.Score < 0 {
-			best.Score = s
-			best.Explanation.NameScore = s
-			best.Explanation.Name = cands[i].raw
-			best.Explanation.Parts = parts
-		}
-	}
-	if best.Score < 0 {
-		best.Score = 0
-	}
-	ex := &best.Explanation
-	score := ex.NameScore
+// parts and penalty details, which cost allocations a shortlist does not
+// need. The qualifiers are weighed first: when they alone keep the score
+// under floor, the names are not compared and ok is false.
+func compareAnalysed(q *Query, qn *name, cands []name, e *Entry, explain bool, floor float64) (r Result, ok bool) {
+	ex := &r.Explanation
+	total := 0.0
 	agree, pen := compareDates(q.DateOfBirth, e.DateOfBirth)
 	ex.DateOfBirth = agree
 	if pen > 0 {
@@ -159,7 +147,7 @@ func compareAnalysed(q *Query, qn *name, cands []name, e *Entry, explain bool) R
 			p.Detail = agree + ": " + q.DateOfBirth.String() + " vs " + e.DateOfBirth.String()
 		}
 		ex.Penalties = append(ex.Penalties, p)
-		score -= pen
+		total += pen
 	}
 	ex.Sex = NotCompared
 	qs, es := sexCode(q.Sex), sexCode(e.Sex)
@@ -168,7 +156,7 @@ func compareAnalysed(q *Query, qn *name, cands []name, e *Entry, explain bool) R
 		if qs != es {
 			ex.Sex = Different
 			ex.Penalties = append(ex.Penalties, Penalty{Reason: "sex", Detail: qs + " vs " + es, Amount: penaltySex})
-			score -= penaltySex
+			total += penaltySex
 		}
 	}
 	ex.Nationality = NotCompared
@@ -180,14 +168,31 @@ func compareAnalysed(q *Query, qn *name, cands []name, e *Entry, explain bool) R
 			}
 		}
 		if ex.Nationality == Different {
-			ex.Penalties = append(ex.Penalties, Penalty{Reason: "nationality", Detail: q.Nationality + " not in " + strings.Join(e.Nationalities, ","), Amount: penaltyNationality})
-			score -= penaltyNationality
+			p := Penalty{Reason: "nationality", Amount: penaltyNationality}
+			if explain {
+				p.Detail = q.Nationality + " not in " + strings.Join(e.Nationalities, ",")
+			}
+			ex.Penalties = append(ex.Penalties, p)
+			total += penaltyNationality
 		}
 	}
-	best.Score = round4(math.Max(0, math.Min(1, score)))
-	ex.NameScore = round4(ex.NameScore)
-	best.Match = best.Score >= Threshold
-	return best
+	if 1-total < floor {
+		return r, false
+	}
+	best := -1.0
+	for i := range cands {
+		s, parts := scoreNames(qn.toks, cands[i].toks, explain)
+		if s > best {
+			best = s
+			ex.Name = cands[i].raw
+			ex.Parts = parts
+		}
+	}
+	best = max(best, 0)
+	ex.NameScore = round4(best)
+	r.Score = round4(math.Max(0, math.Min(1, best-total)))
+	r.Match = r.Score >= Threshold
+	return r, true
 }
 
 func sexCode(s string) string {
@@ -307,16 +312,25 @@ func scoreNames(q, c []token, explain bool) (float64, []Part) {
 	return score, parts
 }
 
+// sortPairs orders pairs best first, longer joins first among equals. An
+// insertion sort: there are a few dozen pairs at most, and it is stable.
 func sortPairs(pairs []pair) {
-	slices.SortStableFunc(pairs, func(a, b pair) int {
-		if a.sim != b.sim {
-			if a.sim > b.sim {
-				return -1
-			}
-			return 1
+	for i := 1; i < len(pairs); i++ {
+		p := pairs[i]
+		j := i
+		for j > 0 && pairBefore(&p, &pairs[j-1]) {
+			pairs[j] = pairs[j-1]
+			j--
 		}
-		return (b.qn + b.cn) - (a.qn + a.cn)
-	})
+		pairs[j] = p
+	}
+}
+
+func pairBefore(a, b *pair) bool {
+	if a.sim != b.sim {
+		return a.sim > b.sim
+	}
+	return a.qn+a.cn > b.qn+b.cn
 }
 
 func isFree(p *pair, qUsed, cUsed *[64]bool) bool {

@@ -116,13 +116,13 @@ const (
 
 // Penalties subtracted from the name score for a date disagreement. A year
 // off by one and a swapped day and month are typical clerical slips and cost
-// little; a different year makes an exact name fall below the alert bar
-// while still listing it for review (0.35 below 1.0 is 0.65 ≥ 0.5).
+// little; a different year or month makes an exact name fall below the
+// alert bar while still listing it for review (0.35 below 1.0 is 0.65 ≥ 0.5).
 const (
 	penaltySwapped    = 0.05
 	penaltyYearOffOne = 0.05
 	penaltyDay        = 0.10
-	penaltyMonth      = 0.15
+	penaltyMonth      = 0.35 // a different month weighs like a different year
 	penaltyYear       = 0.35
 )
 

@@ -19,7 +19,7 @@ type Index struct {
 	persons  []person         // by slot; removed persons stay as tombstones
 	byID     map[uint64]int32 // live persons
 	docs     []int32          // name document → person slot, -1 once removed
-	docDates []Date           // name document → the person's date of birth, for the shortlist
+	docDates []uint32         // name document → the person's packed date of birth, for the shortlist
 	postings map[uint64][]uint32
 	dead     int // removed persons not yet compacted away
 	scratch  sync.Pool
@@ -123,7 +123,7 @@ func (ix *Index) indexPerson(slot int32) {
 	for i := range ix.persons[slot].names {
 		doc := uint32(len(ix.docs))
 		ix.docs = append(ix.docs, slot)
-		ix.docDates = append(ix.docDates, ix.persons[slot].entry.DateOfBirth)
+		ix.docDates = append(ix.docDates, packDate(ix.persons[slot].entry.DateOfBirth))
 		keys = nameKeys(keys[:0], ix.persons[slot].names[i].toks)
 		slices.SortFunc(keys, func(a, b key) int {
 			switch {
@@ -279,14 +279,16 @@ func (ix *Index) Search(q Query, limit int) []Candidate {
 	}
 	s.touched = s.touched[:0]
 	s.keys = nameKeys(s.keys[:0], qn.toks)
-	ix.collect(s, max(minShortlist, perLimit*limit))
+	ix.collect(s)
 	// A date of birth close to the query's lifts a name into the shortlist,
 	// so that many namesakes cannot crowd out the one born that day.
 	if !q.DateOfBirth.IsZero() {
+		qd := packDate(q.DateOfBirth)
 		for _, d := range s.touched {
-			if agree, _ := compareDates(q.DateOfBirth, ix.docDates[d]); agree == DateSame {
+			switch dateBoost(qd, ix.docDates[d]) {
+			case 2:
 				s.total[d] *= 1.5
-			} else if agree == DateYearOffOne || agree == DateSwapped {
+			case 1:
 				s.total[d] *= 1.25
 			}
 		}
@@ -304,7 +306,7 @@ func (ix *Index) Search(q Query, limit int) []Candidate {
 			continue
 		}
 		p := &ix.persons[slot]
-		if r := compareAnalysed(&q, &qn, p.names, &p.entry, false); r.Score >= minScore {
+		if r, ok := compareAnalysed(&q, &qn, p.names, &p.entry, false, minScore); ok && r.Score >= minScore {
 			top = append(top, scored{slot, r.Score})
 		}
 	}
@@ -321,7 +323,8 @@ func (ix *Index) Search(q Query, limit int) []Candidate {
 	out := make([]Candidate, 0, min(limit, len(top)))
 	for _, x := range top[:min(limit, len(top))] {
 		p := &ix.persons[x.slot]
-		out = append(out, Candidate{ID: p.id, Result: compareAnalysed(&q, &qn, p.names, &p.entry, true)})
+		r, _ := compareAnalysed(&q, &qn, p.names, &p.entry, true, 0)
+		out = append(out, Candidate{ID: p.id, Result: r})
 	}
 	slices.SortFunc(out, func(a, b Candidate) int {
 		switch {
@@ -351,10 +354,10 @@ type group struct {
 // collect gathers candidate documents and their key weights into s. Parts
 // whose exact key is rare are collected in full, first; parts as common as
 // Mohammed only raise the candidates found so far (the rarest of them is
-// collected in full when nothing else found enough), so that a query never
+// collected in full when nothing else found any), so that a query never
 // walks through every namesake of a common name. Inside a part, a fuzzy key
 // that is common only raises too.
-func (ix *Index) collect(s *scratch, want int) {
+func (ix *Index) collect(s *scratch) {
 	nDocs := float64(len(ix.docs))
 	commonDF := max(minCommonDF, int(nDocs*commonShare))
 	s.groups = s.groups[:0]
@@ -393,13 +396,18 @@ func (ix *Index) collect(s *scratch, want int) {
 			clear(s.tStamp)
 			s.tgen = 1
 		}
-		full := g.df <= commonDF || len(s.touched) < want
+		full := g.df <= commonDF || len(s.touched) == 0
 		for _, k := range s.keys[g.from:g.to] {
 			post := ix.postings[k.hash]
 			if len(post) == 0 {
 				continue
 			}
 			w := float32(keyWeight[k.kind] * math.Log(1+nDocs/float64(len(post))))
+			if !full && k.kind == keyDelete {
+				// The phonetic and consonant keys already raise the spelling
+				// variants of a common part; typo neighbours add nothing.
+				continue
+			}
 			if !full || (len(post) > commonDF && k.kind != keyLatin && k.kind != keyNative) {
 				ix.raise(s, post, w)
 				continue
@@ -481,4 +489,34 @@ func (h *docHeap) Pop() any {
 	x := h.d[len(h.d)-1]
 	h.d = h.d[:len(h.d)-1]
 	return x
+}
+
+// packDate packs a date into 32 bits (year, month, day; zero when unknown),
+// so that the shortlist reads four bytes per candidate.
+func packDate(d Date) uint32 {
+	if d.Year <= 0 || d.Year > 1<<20 {
+		return 0
+	}
+	return uint32(d.Year)<<9 | uint32(d.Month)<<5 | uint32(d.Day)
+}
+
+// dateBoost is 2 when packed dates agree at their common precision, 1 when
+// the year is one off or day and month are swapped, else 0.
+func dateBoost(a, b uint32) int {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	ya, yb := int(a>>9), int(b>>9)
+	ma, mb := int(a>>5&15), int(b>>5&15)
+	da, db := int(a&31), int(b&31)
+	restSame := (ma == 0 || mb == 0 || ma == mb) && (da == 0 || db == 0 || da == db)
+	switch {
+	case ya == yb && restSame:
+		return 2
+	case (ya == yb+1 || yb == ya+1) && restSame:
+		return 1
+	case ya == yb && da != 0 && db != 0 && ma == db && da == mb:
+		return 1
+	}
+	return 0
 }

@@ -21,6 +21,10 @@ var (
 	synStemAr    = strings.Fields("hashimi tikriti masri baghdadi rashid qahtani otaibi harbi zahrani ghamdi shammari dosari mutairi anazi shehri subaie juhani omari khatib hakim sayed najjar haddad tamimi saadi obeidi jubouri dulaimi ani rawi zubaidi kubaisi hamdani khalidi nasser mansour saleh farouk aziz jaber karim qasim hamid sharif fadel")
 	synStemCn    = strings.Fields("wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie song tang han feng deng cao peng zeng xiao tian dong yuan pan cai jiang yu du ye cheng wei su lu ding ren shen yao")
 	synStemTr    = strings.Fields("yilmaz kaya demir sahin celik yildiz yildirim ozturk aydin ozdemir arslan dogan kilic aslan cetin kara koc kurt ozkan simsek polat korkmaz ozcan cakir erdogan yavuz can acar sen aktas guler yalcin gunes bozkurt bulut keskin unal turan gul ozer")
+	synSylWest   = strings.Fields("bar ber bran cal dan del fer gar hal har ken kel lan lin mar mor nel par rid san ster tal ton val war wil")
+	synSylRu     = strings.Fields("bor dan gor kov lan mir nov pet rov sar tal vol zar bel dor grish kras lob mal nik pol rod sav tim vas")
+	synSylAr     = strings.Fields("bad dar far ham jab kar lat mad nas qad ras sab tah wad zah hus kha mur naj sul tam")
+	synSylTr     = strings.Fields("ak bay cel dem er gok kar mert oz sal tas yil bul can dur gul kes nur sen tur")
 	synCyr       = map[byte]string{'a': "а", 'b': "б", 'v': "в", 'g': "г", 'd': "д", 'e': "е", 'z': "з", 'i': "и", 'y': "й", 'k': "к", 'l': "л", 'm': "м", 'n': "н", 'o': "о", 'p': "п", 'r': "р", 's': "с", 't': "т", 'u': "у", 'f': "ф", 'h': "х", 'c': "ц"}
 	synCountries = strings.Fields("FR DE IT ES GB US RU UA CN TR EG SA IQ SY JO MA DZ TN PK AF IN BR MX AR NG KE ZA PL NL BE")
 )
@@ -64,6 +68,9 @@ func syntheticPerson(rng *rand.Rand) Entry {
 	switch r := rng.IntN(100); {
 	case r < 35:
 		sur := zipf(rng, synStemWest) + pick(rng, synEndWest)
+		if rng.IntN(2) == 0 {
+			sur = syllables(rng, synSylWest, 2+rng.IntN(2)) + pick(rng, synEndWest)
+		}
 		if rng.IntN(3) == 0 {
 			sur += pick(rng, synEndWest) // a double ending widens the tail
 		}
@@ -76,6 +83,9 @@ func syntheticPerson(rng *rand.Rand) Entry {
 	case r < 55:
 		g := zipf(rng, synGivenRu)
 		sur := pick(rng, synStemRu) + pick(rng, synEndRu)
+		if rng.IntN(2) == 0 {
+			sur = syllables(rng, synSylRu, 2+rng.IntN(2)) + pick(rng, synEndRu)
+		}
 		father := zipf(rng, synGivenRu) + "ovich"
 		e.Names = []string{title(g) + " " + title(father) + " " + title(sur)}
 		if rng.IntN(2) == 0 {
@@ -86,6 +96,9 @@ func syntheticPerson(rng *rand.Rand) Entry {
 		g := zipf(rng, synGivenAr)
 		father := zipf(rng, synGivenAr)
 		fam := pick(rng, synStemAr)
+		if rng.IntN(3) > 0 {
+			fam = syllables(rng, synSylAr, 2+rng.IntN(2)) + pick(rng, []string{"i", "", "ani", "awi"})
+		}
 		name := strings.ToUpper(g + " " + father + " al-" + fam)
 		if rng.IntN(3) == 0 {
 			name = strings.ToUpper(g + " bin " + father + " " + zipf(rng, synGivenAr) + " al-" + fam)
@@ -99,7 +112,11 @@ func syntheticPerson(rng *rand.Rand) Entry {
 		e.Names = []string{title(zipf(rng, synStemCn)) + " " + title(pick(rng, synGivenCn)+pick(rng, synGivenCn))}
 		nat = "CN"
 	default:
-		e.Names = []string{title(zipf(rng, synGivenTr)) + " " + title(pick(rng, synStemTr)) + title(pick(rng, []string{"", "", "oglu", "er", "han"}))}
+		sur := pick(rng, synStemTr)
+		if rng.IntN(2) == 0 {
+			sur = syllables(rng, synSylTr, 2+rng.IntN(2))
+		}
+		e.Names = []string{title(zipf(rng, synGivenTr)) + " " + title(sur+pick(rng, []string{"", "", "", "oglu", "er"}))}
 		nat = "TR"
 	}
 	e.Nationalities = []string{nat}
@@ -117,6 +134,15 @@ func syntheticPerson(rng *rand.Rand) Entry {
 		e.DateOfBirth = Date{Year: y, Month: m, Day: d}
 	}
 	return e
+}
+
+// syllables makes a rare surname from n syllables.
+func syllables(rng *rand.Rand, syl []string, n int) string {
+	var b strings.Builder
+	for range n {
+		b.WriteString(pick(rng, syl))
+	}
+	return b.String()
 }
 
 // cyrillic spells a Latin name in Cyrillic letter by letter, enough for
