@@ -65,32 +65,34 @@ func runBench(ctx context.Context, env *Env, args []string) int {
 
 // docBenchResult is the JSON summary, the last line of the output.
 type docBenchResult struct {
-	Records              int     `json:"records"`
-	Ranges               int     `json:"ranges"`
-	Cores                int     `json:"cores"`
-	GenerateSeconds      float64 `json:"generate_seconds"`
-	LoadSeconds          float64 `json:"load_seconds"`
-	LoadRecordsPerSecond float64 `json:"load_records_per_second"`
-	LoadCPUSeconds       float64 `json:"load_cpu_seconds"`
-	BytesPerRecord       float64 `json:"bytes_per_record"`
-	Checks               int     `json:"checks"`
-	ChecksPerSecond      float64 `json:"checks_per_second"`
-	ChecksPerCoreSecond  float64 `json:"checks_per_core_second"`
-	CheckAnyPerSecond    float64 `json:"check_any_per_second"`
-	BatchChecksPerSecond float64 `json:"batch_checks_per_second"`
-	BatchPerCoreSecond   float64 `json:"batch_checks_per_core_second"`
-	CheckNsP50           float64 `json:"check_ns_p50"`
-	CheckNsP99           float64 `json:"check_ns_p99"`
-	SimilarPerSecond     float64 `json:"similar_per_second"`
-	SimilarPerCoreSecond float64 `json:"similar_per_core_second"`
-	SimilarMsP50         float64 `json:"similar_ms_p50"`
-	SimilarMsP99         float64 `json:"similar_ms_p99"`
-	SimilarRecall        float64 `json:"similar_recall"`
-	PutsPerSecond        float64 `json:"puts_per_second,omitempty"`
-	CompactSeconds       float64 `json:"compact_seconds,omitempty"`
-	SnapshotBytes        int64   `json:"snapshot_bytes,omitempty"`
-	SnapshotWriteSeconds float64 `json:"snapshot_write_seconds,omitempty"`
-	SnapshotReadSeconds  float64 `json:"snapshot_read_seconds,omitempty"`
+	Records                int     `json:"records"`
+	Ranges                 int     `json:"ranges"`
+	Cores                  int     `json:"cores"`
+	GenerateSeconds        float64 `json:"generate_seconds"`
+	LoadSeconds            float64 `json:"load_seconds"`
+	LoadRecordsPerSecond   float64 `json:"load_records_per_second"`
+	LoadCPUSeconds         float64 `json:"load_cpu_seconds"`
+	BytesPerRecord         float64 `json:"bytes_per_record"`
+	Checks                 int     `json:"checks"`
+	ChecksPerSecond        float64 `json:"checks_per_second"`
+	ChecksPerCoreSecond    float64 `json:"checks_per_core_second"`
+	CheckAnyPerSecond      float64 `json:"check_any_per_second"`
+	BatchChecksPerSecond   float64 `json:"batch_checks_per_second"`
+	BatchPerCoreSecond     float64 `json:"batch_checks_per_core_second"`
+	CheckNsP50             float64 `json:"check_ns_p50"`
+	CheckNsP99             float64 `json:"check_ns_p99"`
+	SimilarPerSecond       float64 `json:"similar_per_second"`
+	SimilarPerCoreSecond   float64 `json:"similar_per_core_second"`
+	SimilarMsP50           float64 `json:"similar_ms_p50"`
+	SimilarMsP99           float64 `json:"similar_ms_p99"`
+	SimilarRecall          float64 `json:"similar_recall"`
+	PutsPerSecond          float64 `json:"puts_per_second,omitempty"`
+	CompactSeconds         float64 `json:"compact_seconds,omitempty"`
+	CompactCPUSeconds      float64 `json:"compact_cpu_seconds,omitempty"`
+	SnapshotBytes          int64   `json:"snapshot_bytes,omitempty"`
+	SnapshotWriteSeconds   float64 `json:"snapshot_write_seconds,omitempty"`
+	SnapshotReadSeconds    float64 `json:"snapshot_read_seconds,omitempty"`
+	SnapshotReadCPUSeconds float64 `json:"snapshot_read_cpu_seconds,omitempty"`
 }
 
 type docBench struct {
@@ -487,6 +489,7 @@ func (b *docBench) timeSnapshot() error {
 	}
 	b.res.SnapshotBytes = n
 	b.res.SnapshotWriteSeconds = time.Since(t).Seconds()
+	c := cpuTime()
 	f, err = os.Open(b.snapshot)
 	if err != nil {
 		return err
@@ -498,6 +501,7 @@ func (b *docBench) timeSnapshot() error {
 		return err
 	}
 	b.res.SnapshotReadSeconds = time.Since(t).Seconds()
+	b.res.SnapshotReadCPUSeconds = (cpuTime() - c).Seconds()
 	if y.Len() != b.x.Len() {
 		return fmt.Errorf("snapshot holds %d records, index %d", y.Len(), b.x.Len())
 	}
@@ -528,9 +532,10 @@ func (b *docBench) timePuts(ctx context.Context) error {
 	el := time.Since(t)
 	b.res.PutsPerSecond = float64(len(docs)) / el.Seconds()
 	b.printf("live writes: %.0f puts a second (one writer, %d new records)\n", b.res.PutsPerSecond, len(docs))
-	t = time.Now()
+	t, c := time.Now(), cpuTime()
 	b.x.Compact()
 	b.res.CompactSeconds = time.Since(t).Seconds()
-	b.printf("rebuild folding them in: %.2f s (writes wait, checks do not)\n", b.res.CompactSeconds)
+	b.res.CompactCPUSeconds = (cpuTime() - c).Seconds()
+	b.printf("rebuild folding them in: %.2f s, %.2f CPU-seconds (writes wait, checks do not)\n", b.res.CompactSeconds, b.res.CompactCPUSeconds)
 	return ctx.Err()
 }
