@@ -97,7 +97,10 @@ type part struct {
 type level2 struct {
 	a, b uint8
 	m    map[uint16]*bucket
-	list []*bucket
+	// pairs holds the part2 genotype of each bucket in list (a<<8 | b), so
+	// that bucket selection reads one flat array instead of every bucket.
+	pairs []uint16
+	list  []*bucket
 }
 
 type bucket struct {
@@ -322,6 +325,7 @@ func (pt *part) bucket(a1, b1, a2, b2 uint8) *bucket {
 		bk = &bucket{a: a2, b: b2}
 		l2.m[g2] = bk
 		l2.list = append(l2.list, bk)
+		l2.pairs = append(l2.pairs, uint16(a2)<<8|uint16(b2))
 	}
 	return bk
 }

@@ -519,12 +519,13 @@ func (ix *Index) scan(pl *plan, targets CategorySet, limit int) ([]hit, int, int
 			if !ok {
 				continue
 			}
-			for _, bk := range l2.list {
-				if len(bk.ids) == 0 {
+			for k, pair := range l2.pairs {
+				c2, ok := pl.levelCost(pl.by2, uint8(pair>>8), uint8(pair))
+				if !ok || c1+c2 > pl.rule.MaxMismatches {
 					continue
 				}
-				c2, ok := pl.levelCost(pl.by2, bk.a, bk.b)
-				if !ok || c1+c2 > pl.rule.MaxMismatches {
+				bk := l2.list[k]
+				if len(bk.ids) == 0 {
 					continue
 				}
 				start := 0
