@@ -184,12 +184,18 @@ func readCSV(in io.Reader, rows chan<- importRow, stderr io.Writer) error {
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			// FieldPos is undefined after a failed read: the error has the line.
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
 			fmt.Fprintf(stderr, "line %d: %v\n", line, err)
 			rows <- importRow{line: line}
 			continue
 		}
+		line, _ := r.FieldPos(0)
 		if len(rec) != len(header) {
 			fmt.Fprintf(stderr, "line %d: %d fields, the header has %d\n", line, len(rec), len(header))
 			rows <- importRow{line: line}
