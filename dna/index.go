@@ -122,17 +122,14 @@ type run struct {
 }
 
 // genProfile is a profile that does not fit a row: a mixture, a profile with
-// obligate alleles or one typed at loci outside the slots.
+// obligate alleles or one typed at loci outside the slots. Its loci are
+// packed in one byte slice, each as locus id (2 bytes, little endian), the
+// obligate bit mask, the allele count and the allele codes, so that a scan
+// touches one allocation per profile.
 type genProfile struct {
 	id   uint64
 	meta uint8
-	loci []genLocus
-}
-
-type genLocus struct {
-	locus    uint16
-	required uint8 // bit i: codes[i] is obligate
-	codes    []uint8
+	data []byte
 }
 
 // Options configure an index.
@@ -207,7 +204,9 @@ func (ix *Index) dict(name string) (int, error) {
 
 // Add stores a profile under the store's id. The id must not be in the
 // index already (use [Index.Replace] to change a profile). Only autosomal
-// loci are indexed; amelogenin and Y-STRs take no part in searches.
+// loci are indexed; amelogenin and Y-STRs take no part in searches. Add
+// does not apply the upload rules: the store checks [Profile.Validate] and
+// [CheckRarity] before it keeps a profile.
 func (ix *Index) Add(id uint64, p Profile) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -288,18 +287,18 @@ func (ix *Index) add(id uint64, p Profile) error {
 		}
 		row[2*lid], row[2*lid+1] = a, b
 	}
-	var gen []genLocus
+	var gen []byte
 	if !fits {
-		gen = make([]genLocus, nt)
-		for i := range gen {
+		for i := 0; i < nt; i++ {
 			t := &tmp[i]
-			gen[i] = genLocus{locus: uint16(t.lid), required: t.required, codes: append([]uint8(nil), t.codes[:t.n]...)}
+			gen = append(gen, uint8(t.lid), uint8(t.lid>>8), t.required, uint8(t.n))
+			gen = append(gen, t.codes[:t.n]...)
 		}
 	}
 	pt := ix.parts[p.Category]
 	meta := uint8(p.Relationship)
 	if !fits {
-		pt.general = append(pt.general, genProfile{id: id, meta: meta, loci: gen})
+		pt.general = append(pt.general, genProfile{id: id, meta: meta, data: gen})
 	} else {
 		bk := pt.bucket(row[2*part1], row[2*part1+1], row[2*part2], row[2*part2+1])
 		bk.ids = appendGrow(bk.ids, id)

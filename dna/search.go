@@ -666,7 +666,7 @@ func prumMism(tab *[256]uint8, a, b uint8) int {
 func (pl *plan) run(u unit, t *topK) {
 	if u.gen != nil {
 		for i := u.lo; i < u.hi; i++ {
-			if h, ok := pl.compareGeneral(&u.gen[i]); ok {
+			if h, ok := pl.compareGeneral(&u.gen[i], u.cat); ok {
 				h.cat = u.cat
 				t.push(h)
 			}
@@ -794,22 +794,35 @@ func (pl *plan) scanKinship(bk *bucket, u unit, t *topK) {
 	}
 }
 
+// genLocus is one unpacked locus of a general-store profile.
+type genLocus struct {
+	required uint8 // bit i: codes[i] is obligate
+	codes    []uint8
+}
+
 // compareGeneral compares a profile of the general store (mixtures, obligate
 // alleles, loci outside the slots) with the same rules as the row scans.
-func (pl *plan) compareGeneral(g *genProfile) (hit, bool) {
+func (pl *plan) compareGeneral(g *genProfile, cat Category) (hit, bool) {
 	h := hit{id: g.id, meta: g.meta}
-	if pl.rule.Method == Kinship && pl.rels != 0 && g.meta != 0 && pl.rels&(1<<g.meta) == 0 {
+	if pl.rule.Method == Kinship && cat == Relative && pl.rels&(1<<g.meta) == 0 {
 		return h, false
 	}
 	var lg float64
-	for _, gl := range g.loci {
-		if int(gl.locus) >= len(pl.byLid) {
+	for d := g.data; len(d) >= 4; {
+		lid, required, n := int(d[0])|int(d[1])<<8, d[2], int(d[3])
+		if len(d) < 4+n || n == 0 {
+			break
+		}
+		codes := d[4 : 4+n]
+		d = d[4+n:]
+		if lid >= len(pl.byLid) {
 			continue
 		}
-		j := pl.byLid[gl.locus]
+		j := pl.byLid[lid]
 		if j < 0 {
 			continue
 		}
+		gl := genLocus{required: required, codes: codes}
 		q := &pl.loc[j]
 		switch pl.rule.Method {
 		case CODIS:
