@@ -31,7 +31,7 @@ const (
 
 // Qualifier penalties for sex and nationality (date penalties are in date.go).
 const (
-	penaltySex         = 0.20
+	penaltySex         = 0.25 // with a nationality mismatch, enough to keep an exact name under the bar
 	penaltyNationality = 0.10
 )
 

@@ -250,7 +250,7 @@ func (ix *Index) getScratch() *scratch {
 const (
 	minCommonDF  = 2000
 	commonShare  = 0.002
-	minShortlist = 30
+	minShortlist = 20
 	perLimit     = 3
 )
 

@@ -199,6 +199,18 @@ func tokenise(name string) []token {
 	if len(kept) > 0 {
 		out = kept
 	}
+	// In a name of two parts, "Du", "Da" or "Le" is a name (Du Fangjing,
+	// Le Duan), not a particle attached to the other part.
+	if len(out) <= 2 {
+		for i := range out {
+			if out[i].kind == kindParticle && out[i].script == scriptLatin {
+				out[i].latin = asciiFold(unidecode.Unidecode(out[i].native))
+				out[i].kind = kindName
+				out[i].skel = phoneticKey(out[i].latin)
+				out[i].ckey = consonantKey(out[i].latin)
+			}
+		}
+	}
 	return out
 }
 
