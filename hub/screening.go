@@ -17,7 +17,7 @@ import (
 const (
 	maxTravellers  = 1_000_000
 	screenChunk    = 4096 // travellers screened, logged and stored together
-	screenPerQuery = 10   // name candidates looked at per traveller
+	screenPerQuery = 5    // name matches kept per traveller
 )
 
 // validateTraveller checks a traveller line and canonicalises its codes.
@@ -55,6 +55,9 @@ func validateTraveller(t *lookout.Traveller, q *names.Query) error {
 		}
 	}
 	q.Name, q.Sex, q.Nationality = t.Name, t.Sex, t.Nationality
+	// Only matches count in a screening: nothing under the alert bar needs
+	// an explanation.
+	q.MinScore = names.Threshold
 	return nil
 }
 
