@@ -46,9 +46,11 @@ type Index struct {
 	dir, kind       []uint8
 	first           []uint16 // n+1 entries per template, at minOff[i]+i
 	edges           []edge
-	// keys[edgeOff[i]+j] is the coarse-scan key of template i's edge j.
-	keys []uint16
-	hash []uint64
+	// keys[keyOff[i]:keyOff[i+1]] are template i's coarse-scan keys: those
+	// of each minutia's first coarseNeighbours edges, minutia by minutia.
+	keys   []uint16
+	keyOff []uint32
+	hash   []uint64
 }
 
 // DefaultShortlist is the shortlist of a new Index.
@@ -56,7 +58,7 @@ const DefaultShortlist = 400
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{Shortlist: DefaultShortlist, minOff: []uint32{0}}
+	return &Index{Shortlist: DefaultShortlist, minOff: []uint32{0}, keyOff: []uint32{0}}
 }
 
 // Reserve makes room for templates more templates holding minutiae
@@ -78,7 +80,8 @@ func (ix *Index) Reserve(templates, minutiae int) {
 	ix.kind = slices.Grow(ix.kind, minutiae)
 	ix.first = slices.Grow(ix.first, minutiae+templates)
 	ix.edges = slices.Grow(ix.edges, edges)
-	ix.keys = slices.Grow(ix.keys, edges)
+	ix.keys = slices.Grow(ix.keys, minutiae*coarseNeighbours)
+	ix.keyOff = slices.Grow(ix.keyOff, templates)
 }
 
 // Len returns the number of enrolled templates, removed ones included.
@@ -105,9 +108,12 @@ func (ix *Index) Add(id uint64, position int, p *Prepared) {
 	ix.kind = append(ix.kind, p.kind...)
 	ix.first = append(ix.first, p.first...)
 	ix.edges = append(ix.edges, p.edges...)
-	for _, e := range p.edges {
-		ix.keys = append(ix.keys, keyOf(e))
+	for i := range len(p.x) {
+		for _, e := range p.coarseEdges(i) {
+			ix.keys = append(ix.keys, keyOf(e))
+		}
 	}
+	ix.keyOff = append(ix.keyOff, uint32(len(ix.keys)))
 	ix.minOff = append(ix.minOff, uint32(len(ix.x)))
 }
 
@@ -239,7 +245,7 @@ func (ix *Index) Search(ctx context.Context, probe *Prepared, limit int) ([]Cand
 func (ix *Index) scan(ctx context.Context, lo, hi int, bm *bitmap, density float64, k int) ([]coarse, error) {
 	heap := make([]coarse, 0, k)
 	// expected[n] is the chance number of hits among n edges.
-	var expected [neighbours + 1]float64
+	var expected [coarseNeighbours + 1]float64
 	for n := range expected {
 		expected[n] = density * float64(n)
 	}
@@ -253,18 +259,21 @@ func (ix *Index) scan(ctx context.Context, lo, hi int, bm *bitmap, density float
 		// coarseScore on the flat arrays, without building a view.
 		lo, hi := int(ix.minOff[i]), int(ix.minOff[i+1])
 		first := ix.first[lo+i : hi+i+1]
-		keys := ix.keys[ix.edgeOff[i]:]
+		keys := ix.keys[ix.keyOff[i]:ix.keyOff[i+1]]
 		var sum float64
+		at := 0
 		for j := range hi - lo {
+			n := min(int(first[j+1]-first[j]), coarseNeighbours)
 			h := 0
-			for _, k := range keys[first[j]:first[j+1]] {
+			for _, k := range keys[at : at+n] {
 				h += int(bm.has(k))
 			}
-			if d := float64(h) - expected[first[j+1]-first[j]]; d > 0 {
+			at += n
+			if d := float64(h) - expected[n]; d > 0 {
 				sum += d * d
 			}
 		}
-		c := coarse{score: float32(sum / math.Sqrt(float64(first[hi-lo])+1)), i: uint32(i)}
+		c := coarse{score: float32(sum / math.Sqrt(float64(len(keys))+1)), i: uint32(i)}
 		if len(heap) < k {
 			heap = append(heap, c)
 			for j := len(heap) - 1; j > 0; {

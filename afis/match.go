@@ -13,9 +13,13 @@ import "math"
 //     step only compares neighbouring minutiae, elastic distortion bends the
 //     pairing instead of breaking it, and partial overlap only limits how far
 //     it spreads. Edges that close on an existing pair are counted as support.
-//  3. Score. The best crawl's pairs and supporting edges, weighed by the share
-//     of each template they cover, give the score. Matching a→b and b→a and
-//     keeping the larger makes the score symmetric by construction.
+//  3. Score. The best crawl's pairs and supporting edges, normalised by the
+//     template sizes eased towards the minutiae in the common area, give the
+//     raw score, which is then calibrated to false match rates.
+//
+// The two templates of a comparison are always put in one canonical order
+// (by a hash of their content) before the roots are picked and crawled, so
+// the score is symmetric by construction, whichever was the probe.
 
 const (
 	lengthTol = 12 // px: largest edge length tolerance
@@ -52,7 +56,6 @@ type Matcher struct {
 	queue      []uint16
 	cands      []uint16
 	roots      []uint32
-	best       []uint16
 	bestAmate  [MaxMinutiae]uint8
 	bestSupp   int
 	bestPaired int
@@ -72,8 +75,9 @@ func NewMatcher() *Matcher {
 // (Score(a, b) == Score(b, a)), deterministic, and 0 when nothing matches;
 // higher means more likely the same finger. The score is calibrated (see
 // [Calibrate]): 20, 30 and 40 are the thresholds of a 1 %, 0.1 % and 0.01 %
-// false match rate. b's lookup grid is not needed, so
-// b may come from [PrepareGallery].
+// false match rate. Only one of the two needs the lookup grid that [Prepare]
+// builds, so the other may come from [PrepareGallery]; Score panics when
+// neither has it, a programming error.
 func (m *Matcher) Score(a, b *Prepared) float64 {
 	// Both orders run the same computation on the same canonical orientation,
 	// which is what makes the score symmetric; the votes are filed in that
@@ -90,10 +94,14 @@ func (m *Matcher) Score(a, b *Prepared) float64 {
 	votes := m.votes[:na*nb]
 	clear(votes)
 	m.cands = m.cands[:0]
-	if a.grid == nil {
-		panic("afis: Matcher.Score needs its first template prepared with a lookup grid")
+	switch {
+	case a.grid != nil:
+		m.vote(a, b, votes, swapped, nb)
+	case b.grid != nil:
+		m.vote(b, a, votes, !swapped, nb)
+	default:
+		panic("afis: Matcher.Score needs one template prepared with a lookup grid (Prepare, not PrepareGallery)")
 	}
-	m.vote(a, b, votes, swapped, nb)
 	m.pickRoots(votes, nb)
 	bestScore := 0.0
 	m.bestPaired = 0

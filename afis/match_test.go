@@ -187,3 +187,15 @@ func TestCalibrate(t *testing.T) {
 		}
 	})
 }
+
+func TestScoreGalleryEitherSide(t *testing.T) {
+	ts := MustLoadSet(t, "fvc2002/DB2_B").Templates
+	m := afis.NewMatcher()
+	for _, j := range []int{1, 2, 9, 40} {
+		g := afis.PrepareGallery(ts[j].Template)
+		want := m.Score(ts[0].Prepared, ts[j].Prepared)
+		if got1, got2 := m.Score(ts[0].Prepared, g), m.Score(g, ts[0].Prepared); got1 != want || got2 != want {
+			t.Fatalf("template %d: scores %v and %v with a gallery form, %v with full forms", j, got1, got2, want)
+		}
+	}
+}
