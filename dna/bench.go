@@ -58,11 +58,13 @@ type BenchReport struct {
 	HeapBytes       uint64  `json:"heap_bytes"`
 	BytesPerProfile float64 `json:"bytes_per_profile"`
 	// DataBytesPerProfile counts only the profile arrays.
-	DataBytesPerProfile float64         `json:"data_bytes_per_profile"`
-	TargetBytes         float64         `json:"target_bytes_per_profile"`
-	RatioBytes          float64         `json:"bytes_ratio_to_target"`
-	GOMAXPROCS          int             `json:"gomaxprocs"`
-	Searches            []LatencyReport `json:"searches"`
+	DataBytesPerProfile float64 `json:"data_bytes_per_profile"`
+	TargetBytes         float64 `json:"target_bytes_per_profile"`
+	RatioBytes          float64 `json:"bytes_ratio_to_target"`
+	GOMAXPROCS          int     `json:"gomaxprocs"`
+	// RemoveMs is the mean time of Remove (a scan of the ids).
+	RemoveMs float64         `json:"remove_ms"`
+	Searches []LatencyReport `json:"searches"`
 }
 
 // Bench fills an index with synthetic profiles, measures the heap it takes
@@ -229,7 +231,12 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchReport, error) {
 		}
 		rep.Searches = append(rep.Searches, lr)
 	}
-	runtime.KeepAlive(ix)
+	const removals = 5
+	t0 := time.Now()
+	for i := 0; i < removals; i++ {
+		ix.Remove(uint64(rng.IntN(cfg.Profiles) + 1))
+	}
+	rep.RemoveMs = round2(float64(time.Since(t0).Microseconds()) / 1000 / removals)
 	return rep, nil
 }
 

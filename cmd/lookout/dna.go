@@ -107,6 +107,7 @@ func runDNABench(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.1f\t%.0f\t%.2f\t\n", s.Rule, s.Query, s.Searches, s.MeanMs, s.P50Ms, s.P95Ms, s.MaxMs, s.MeanCPUMs, s.MeanScanned, s.MeanCandidates, s.TargetMs, s.RatioToTarget)
 	}
 	tw.Flush()
+	fmt.Fprintf(env.Stdout, "remove: %.2f ms per profile\n", rep.RemoveMs)
 	if err := dnaJSONLine(env.Stdout, rep); err != nil {
 		return 1
 	}
