@@ -27,28 +27,15 @@ func insertEvents(ctx context.Context, tx *sql.Tx, now time.Time, events ...*loo
 	return nil
 }
 
-// hitOpened tells both parties of a new hit, and the record's creator when
-// it asked to hear of searches of its records.
+// hitOpened tells the record's creator of a hit when it asked to hear of
+// searches of its records. The hit.opened events of both parties come from
+// the trigger hits_opened, which every code path that opens hits shares.
 func hitOpened(ctx context.Context, tx *sql.Tx, now time.Time, h *lookout.Hit) error {
-	data, err := json.Marshal(h)
-	if err != nil {
-		return err
-	}
-	countries := []string{h.SearchingCountry}
-	if h.OwnerCountry != h.SearchingCountry {
-		countries = append(countries, h.OwnerCountry)
-	}
-	for _, c := range countries {
-		e := &lookout.Event{Type: lookout.EventHitOpened, Country: c, HitID: h.ID, Database: h.Database, RecordID: h.RecordID, Data: data}
-		if err := insertEvents(ctx, tx, now, e); err != nil {
-			return err
-		}
-	}
 	if h.Database != lookout.DatabaseDocuments {
 		return nil
 	}
 	var creator, country string
-	err = tx.QueryRowContext(ctx, `SELECT a.id, a.country FROM documents d JOIN agencies a ON a.id = d.created_by WHERE d.id = ? AND a.notify_on_search = 1`, h.RecordID).Scan(&creator, &country)
+	err := tx.QueryRowContext(ctx, `SELECT a.id, a.country FROM documents d JOIN agencies a ON a.id = d.created_by WHERE d.id = ? AND a.notify_on_search = 1`, h.RecordID).Scan(&creator, &country)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	} else if err != nil {

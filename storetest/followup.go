@@ -135,6 +135,23 @@ func testFollowup(t *testing.T, s lookout.Store) {
 			t.Fatalf("by hour: %v", err)
 		}
 	})
+	t.Run("DefaultDeadline", func(t *testing.T) {
+		// A hit stored without a deadline (another database's code path)
+		// still gets one, and its parties still hear of it.
+		before, _ := s.EventHead(ctx)
+		h := &lookout.Hit{Database: lookout.DatabaseFingerprints, SearchID: "s9", Match: "identified", Status: lookout.HitOpen, RecordID: 9, SearchingAgency: "ncb-fra", SearchingCountry: "FRA", OwnerCountry: "DEU", Urgent: true}
+		if err := s.RecordSearches(ctx, []*lookout.Search{{Audit: &lookout.AuditEntry{AgencyID: "ncb-fra", Country: "FRA", Action: "fingerprints.search", Database: lookout.DatabaseFingerprints}, Hits: []*lookout.Hit{h}}}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Hit(ctx, h.ID)
+		if err != nil || got.Deadline.Sub(got.CreatedAt) != 10*time.Minute {
+			t.Fatalf("deadline %v after %v: %v", got.Deadline, got.CreatedAt, err)
+		}
+		events, _ := s.Events(ctx, lookout.EventFilter{After: before})
+		if len(events) != 2 || events[0].Country != "FRA" || events[1].Country != "DEU" || events[1].Type != lookout.EventHitOpened {
+			t.Fatalf("events: %+v", events)
+		}
+	})
 	t.Run("StatsAcrossMonths", func(t *testing.T) {
 		// Checks on days either side of month ends: whole months are read
 		// from the monthly rollup, the ends from the daily one, and every

@@ -43,6 +43,24 @@ CREATE TABLE events (
 CREATE INDEX events_country ON events (country, seq);
 CREATE INDEX events_agency ON events (agency_id, seq);
 
+-- Every hit, whichever database and code path opened it, gets a deadline
+-- (the hub's own when it gives one; else 10 minutes when urgent, a day
+-- otherwise) and tells both parties, in the transaction that stores it.
+CREATE TRIGGER hits_deadline AFTER INSERT ON hits WHEN NEW.deadline = '' BEGIN
+	UPDATE hits SET deadline = strftime('%Y-%m-%dT%H:%M:%S', NEW.created_at, CASE WHEN NEW.urgent THEN '+10 minutes' ELSE '+24 hours' END) || substr(NEW.created_at, 20)
+		WHERE id = NEW.id;
+END;
+CREATE TRIGGER hits_opened AFTER INSERT ON hits BEGIN
+	INSERT INTO events (type, time, country, agency_id, hit_id, message_id, database, record_id, data)
+		SELECT 'hit.opened', NEW.created_at, c.country, '', NEW.id, 0, NEW.database, NEW.record_id,
+			json_object('id', CAST(NEW.id AS TEXT), 'database', NEW.database, 'search_id', NEW.search_id, 'match', NEW.match_kind, 'status', NEW.status,
+				'record_id', CAST(NEW.record_id AS TEXT), 'searching_agency', NEW.searching_agency, 'searching_country', NEW.searching_country,
+				'owner_country', NEW.owner_country, 'urgent', json(CASE WHEN NEW.urgent THEN 'true' ELSE 'false' END), 'query', NEW.query,
+				'summary', NEW.summary, 'created_at', NEW.created_at,
+				'deadline', CASE WHEN NEW.deadline != '' THEN NEW.deadline ELSE strftime('%Y-%m-%dT%H:%M:%S', NEW.created_at, CASE WHEN NEW.urgent THEN '+10 minutes' ELSE '+24 hours' END) || substr(NEW.created_at, 20) END)
+		FROM (SELECT NEW.searching_country AS country UNION SELECT NEW.owner_country) c ORDER BY c.country = NEW.owner_country;
+END;
+
 -- Messages: routing in the clear, content sealed (see hub/message.go).
 CREATE TABLE messages (
 	id             INTEGER PRIMARY KEY,
