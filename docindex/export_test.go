@@ -7,3 +7,11 @@ func SetMmapMin(n uint64) uint64 {
 	mmapMin = n
 	return old
 }
+
+// SetBackgroundMin changes the table size from which rebuilds run in the
+// background and returns the previous value.
+func SetBackgroundMin(n int) int {
+	old := backgroundMin
+	backgroundMin = n
+	return old
+}

@@ -36,6 +36,7 @@ type Index struct {
 	side      map[uint64]uint32
 
 	checkpoint uint64
+	job        *rebuildJob // background rebuild in progress
 
 	longMu sync.RWMutex
 	longs  map[uint64]string // text of numbers too long to pack, by packed hash
@@ -172,7 +173,7 @@ probe:
 // Put records that id has this number, inserting it or moving it from
 // whatever number or batch it had. Putting an unchanged record is cheap.
 // The record goes straight into the table; when the table is full, Put
-// rebuilds it larger first (see [Index.Compact]).
+// rebuilds it larger, in the background (see [Index.Compact]).
 func (x *Index) Put(id uint64, country, number string) error {
 	if err := checkID(id); err != nil {
 		return err
@@ -195,16 +196,13 @@ func (x *Index) Put(id uint64, country, number string) error {
 }
 
 func (x *Index) putLocked(e entry) {
+	x.roomLocked()
 	st := x.st.Load()
 	old, had := x.findLocked(st.seg, e.id)
 	if had && st.seg.slotNum(old) == e.num && metaCC(*st.seg.slotMeta(old)) == e.cc {
 		return
 	}
-	if st.seg.full() {
-		x.compactLocked()
-		st = x.st.Load()
-		old, had = x.findLocked(st.seg, e.id)
-	}
+	x.logLocked(logOp{e: e})
 	// Insert before removing the old entry, so that a concurrent check sees
 	// the record at its old or new number, never at neither.
 	slot := st.seg.insert(e.skel, e.num, metaWord(e.id, e.cc))
@@ -290,6 +288,7 @@ func (x *Index) removeSingleLocked(id uint64) bool {
 	}
 	seg.kill(slot)
 	delete(x.side, id)
+	x.logLocked(logOp{e: entry{id: id}, del: true})
 	return true
 }
 

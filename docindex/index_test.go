@@ -285,9 +285,20 @@ func TestPutDeleteMove(t *testing.T) {
 }
 
 // TestModel runs random operations against an index and a plain map and
-// compares every check.
+// compares every check, with rebuilds in the foreground and, as large
+// indexes do them, in the background while writes go on.
 func TestModel(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
+	t.Run("OKForegroundRebuilds", func(t *testing.T) { testModel(t, 1) })
+	t.Run("OKBackgroundRebuilds", func(t *testing.T) {
+		defer docindex.SetBackgroundMin(docindex.SetBackgroundMin(0))
+		for seed := uint64(1); seed <= 5; seed++ {
+			testModel(t, seed)
+		}
+	})
+}
+
+func testModel(t *testing.T, seed uint64) {
+	rng := rand.New(rand.NewPCG(seed, 2))
 	countries := []string{"DEU", "FRA", "D", "GBD"}
 	number := func() string {
 		const alpha = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"

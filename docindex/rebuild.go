@@ -12,109 +12,190 @@ type entry struct {
 	cc            uint16
 }
 
-// Compact rebuilds the table without its deleted and moved records and with
-// room for growth, and folds records written since the last build into the
-// id order. Writes do this by themselves when the table is full; a server
-// may call it when idle. Readers are not blocked; writers wait.
+// A rebuild makes a new table from the live records of the current one,
+// with room to grow, and folds the records written since the last build into
+// the id order. It runs in the background once the table is 85 % full (live
+// and dead slots): readers keep using the current table, and the writer keeps
+// writing into it and logs each write. When the new table is ready the
+// rebuild takes the writer's lock, replays the log onto it and publishes it.
+// Only if the current table reaches 97 % before that does a write wait.
+const (
+	rebuildLoad = 0.85
+	hardLoad    = 0.97
+)
+
+// backgroundMin is the table size (records) from which rebuilds run in the
+// background; smaller ones are quicker to rebuild than to start a goroutine
+// for. Tests lower it.
+var backgroundMin = 1 << 16
+
+type rebuildJob struct {
+	log  []logOp // writes made since the job started (under wmu)
+	done chan struct{}
+}
+
+type logOp struct {
+	e   entry
+	del bool
+}
+
+// Compact rebuilds the table now (after any rebuild in progress), dropping
+// deleted and moved records. Writes rebuild by themselves when the table
+// fills; a server may call Compact when idle. Checks are not blocked; writes
+// wait.
 func (x *Index) Compact() {
 	x.wmu.Lock()
 	defer x.wmu.Unlock()
+	x.waitJobLocked()
 	x.compactLocked()
 }
 
-// compactLocked builds a new table from the live records of the old one.
-// The old table is read in place (records are referred to by their old
-// slot), so the rebuild needs only the new table, one 8-byte key a record
-// and one 4-byte map an old slot on top of the old table.
-func (x *Index) compactLocked() {
-	st := x.st.Load()
-	old := st.seg
-	live := old.n - old.ndead
-	// Room for an eighth more records before the next rebuild.
-	ns := &segment{nb: bucketsFor(live + live/16 + 64), n: live}
-	if err := ns.checkSize(); err != nil {
-		panic("docindex: rebuild: " + err.Error())
+// waitJobLocked lets a background rebuild finish (releasing the lock).
+func (x *Index) waitJobLocked() {
+	for x.job != nil {
+		j := x.job
+		x.wmu.Unlock()
+		<-j.done
+		x.wmu.Lock()
 	}
-	oldSlots := len(old.table) * slotsPerBucket
-	// Scan the old table in halves, one a core.
-	parts := make([][]uint64, 2)
-	parallelFor2(oldSlots, func(part, lo, hi int) {
-		keys := make([]uint64, 0, live/2+64)
-		for slot := lo; slot < hi; slot++ {
-			num := old.slotNum(uint32(slot))
-			if num == 0 || old.isDead(uint32(slot)) {
+}
+
+// roomLocked makes sure the table can take one more record: it starts a
+// background rebuild past rebuildLoad and waits past hardLoad.
+func (x *Index) roomLocked() {
+	for {
+		seg := x.st.Load().seg
+		used := float64(seg.n+1) / float64(seg.nb*slotsPerBucket)
+		if used > rebuildLoad && x.job == nil {
+			if used > hardLoad || seg.n < backgroundMin {
+				x.compactLocked() // small tables: not worth a goroutine
 				continue
 			}
-			keys = append(keys, ns.home(uint32(x.skelOf(num)>>32))<<32|uint64(slot))
+			x.startJobLocked()
 		}
-		parts[part] = keys
-	})
-	keys := append(parts[0], parts[1]...)
-	parts = nil
-	newSlotOf := make([]uint32, oldSlots)
-	err := ns.place(keys,
-		func(ref uint32) (uint64, uint64) { return old.slotNum(ref), atomic.LoadUint64(old.slotMeta(ref)) },
-		func(ref, slot uint32) { newSlotOf[ref] = slot })
-	if err != nil {
-		panic("docindex: rebuild: " + err.Error())
+		if used <= hardLoad {
+			return
+		}
+		x.waitJobLocked()
 	}
-	keys = nil
-	byID := x.liveByID(old)
-	for i, slot := range byID {
-		byID[i] = newSlotOf[slot]
+}
+
+// compactLocked rebuilds in the foreground.
+func (x *Index) compactLocked() {
+	seg := x.st.Load().seg
+	ns := buildFrom(x, seg, x.pendingRefs(), seg.n-seg.ndead)
+	x.installLocked(ns, nil)
+}
+
+func (x *Index) startJobLocked() {
+	j := &rebuildJob{done: make(chan struct{})}
+	x.job = j
+	seg, extra := x.st.Load().seg, x.pendingRefs()
+	hint := seg.n - seg.ndead // read here: the writer changes them
+	go func() {
+		defer close(j.done)
+		ns := buildFrom(x, seg, extra, hint)
+		x.wmu.Lock()
+		defer x.wmu.Unlock()
+		if x.job != j {
+			return // the index was replaced (ReadFrom) meanwhile
+		}
+		x.job = nil
+		x.installLocked(ns, j.log)
+	}()
+}
+
+// logLocked records a write for the rebuild in progress, if any.
+func (x *Index) logLocked(op logOp) {
+	if x.job != nil {
+		x.job.log = append(x.job.log, op)
 	}
-	ns.byID = byID
-	if len(byID) > 0 {
-		ns.maxID = metaID(*ns.slotMeta(byID[len(byID)-1]))
-	}
+}
+
+// installLocked publishes a rebuilt table and replays the writes made
+// while it was built.
+func (x *Index) installLocked(ns *segment, log []logOp) {
+	st := x.st.Load()
 	x.st.Store(&state{seg: ns, ranges: st.ranges})
 	x.tailIDs, x.tailSlots = nil, nil
 	clear(x.side)
-}
-
-// parallelFor2 splits [0, n) in two halves run at once.
-func parallelFor2(n int, fn func(part, lo, hi int)) {
-	done := make(chan struct{})
-	go func() {
-		fn(1, n/2, n)
-		close(done)
-	}()
-	fn(0, 0, n/2)
-	<-done
-}
-
-// liveByID returns the slots of the live records of seg ordered by id: the
-// id order of the last build, less the dead, merged with the records
-// written since (writer only).
-func (x *Index) liveByID(seg *segment) []uint32 {
-	type ref struct {
-		id   uint64
-		slot uint32
+	for _, op := range log {
+		if op.del {
+			x.removeSingleLocked(op.e.id)
+		} else {
+			x.putLocked(op.e)
+		}
 	}
+}
+
+type ref struct {
+	id   uint64
+	slot uint32
+}
+
+// pendingRefs returns the records written since the last build, by id.
+func (x *Index) pendingRefs() []ref {
 	extra := make([]ref, 0, len(x.tailIDs)+len(x.side))
 	for i, id := range x.tailIDs {
-		if !seg.isDead(x.tailSlots[i]) {
-			extra = append(extra, ref{id, x.tailSlots[i]})
-		}
+		extra = append(extra, ref{id, x.tailSlots[i]})
 	}
 	for id, slot := range x.side {
 		extra = append(extra, ref{id, slot})
 	}
 	slices.SortFunc(extra, func(a, b ref) int { return cmp.Compare(a.id, b.id) })
-	out := make([]uint32, 0, seg.n-seg.ndead)
-	for _, slot := range seg.byID {
-		m := atomic.LoadUint64(seg.slotMeta(slot))
-		if m&deadBit != 0 {
-			continue
-		}
+	return extra
+}
+
+// buildFrom builds a new table holding the live records of old, reading
+// the old table in place: the records are old's id order merged with extra
+// (records written since old was built), minus the dead. It runs without
+// the lock while the writer may be killing and adding records in old, so it
+// reads old's table only atomically and none of its counters; the log
+// replayed at install time corrects for what changed.
+func buildFrom(x *Index, old *segment, extra []ref, sizeHint int) *segment {
+	// Old slots of the live records, in id order.
+	order := make([]uint32, 0, sizeHint)
+	for _, slot := range old.byID {
+		m := atomic.LoadUint64(old.slotMeta(slot))
 		for len(extra) > 0 && extra[0].id < metaID(m) {
-			out = append(out, extra[0].slot)
+			if !old.isDead(extra[0].slot) {
+				order = append(order, extra[0].slot)
+			}
 			extra = extra[1:]
 		}
-		out = append(out, slot)
+		if m&deadBit == 0 {
+			order = append(order, slot)
+		}
 	}
 	for _, e := range extra {
-		out = append(out, e.slot)
+		if !old.isDead(e.slot) {
+			order = append(order, e.slot)
+		}
 	}
-	return out
+	live := len(order)
+	// Room for an eighth more records before the next rebuild starts.
+	ns := &segment{nb: bucketsFor(live + live/8 + 64), n: live}
+	if err := ns.checkSize(); err != nil {
+		panic("docindex: rebuild: " + err.Error())
+	}
+	keys := make([]uint64, live)
+	parallelFor(live, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			keys[i] = ns.home(uint32(x.skelOf(old.slotNum(order[i]))>>32))<<32 | uint64(i)
+		}
+	})
+	byID := make([]uint32, live)
+	err := ns.place(keys,
+		func(i uint32) (uint64, uint64) {
+			return old.slotNum(order[i]), atomic.LoadUint64(old.slotMeta(order[i])) &^ deadBit
+		},
+		func(i, slot uint32) { byID[i] = slot })
+	if err != nil {
+		panic("docindex: rebuild: " + err.Error())
+	}
+	ns.byID = byID
+	if live > 0 {
+		ns.maxID = metaID(*ns.slotMeta(byID[live-1]))
+	}
+	return ns
 }

@@ -209,14 +209,6 @@ func (s *segment) place(keys []uint64, rec func(ref uint32) (num, meta uint64), 
 	return nil
 }
 
-// maxLoad is the share of slots (live or dead) at which a write rebuilds
-// the table: probe chains stay short and every chain ends at a free slot.
-const maxLoad = 0.9
-
-func (s *segment) full() bool {
-	return float64(s.n+1) > maxLoad*float64(s.nb*slotsPerBucket)
-}
-
 // insert puts a record in the first free slot of its probe chain (writer
 // only). The meta word is stored before the number: a reader that sees the
 // number sees the record.

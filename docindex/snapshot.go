@@ -339,6 +339,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	x.wmu.Lock()
 	defer x.wmu.Unlock()
 	x.rByID, x.tailIDs, x.tailSlots, x.side = y.rByID, y.tailIDs, y.tailSlots, y.side
+	x.job = nil // a rebuild in progress is of the old contents: drop it
 	x.checkpoint = y.checkpoint
 	x.longMu.Lock()
 	x.longs = y.longs

@@ -134,6 +134,7 @@ func TestSnapshot(t *testing.T) {
 // TestConcurrent runs checks and similar searches while one writer moves
 // records about; run with -race. A record never moved must always be found.
 func TestConcurrent(t *testing.T) {
+	defer docindex.SetBackgroundMin(docindex.SetBackgroundMin(0))
 	x := snapshotFixture(t)
 	var wg sync.WaitGroup
 	done := make(chan struct{})
