@@ -235,3 +235,34 @@ func CategoryOf(p Pair) string {
 	}
 	return p.Group
 }
+
+// CrossScriptFile is watchman's list of non-Latin names with their Latin
+// form, all positives.
+const CrossScriptFile = "watchman_cross_script_pairs.csv"
+
+// LoadCrossScript reads the cross-script positives as pairs (query in its
+// script, candidate in Latin; the description as category).
+func LoadCrossScript(dir string) ([]Pair, error) {
+	f, err := os.Open(filepath.Join(dir, CrossScriptFile))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comment = '#'
+	r.FieldsPerRecord = -1
+	var out []Pair
+	for line := 1; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", CrossScriptFile, err)
+		}
+		if len(rec) < 4 {
+			return nil, fmt.Errorf("%s: record %d has %d fields, want 4", CrossScriptFile, line, len(rec))
+		}
+		out = append(out, Pair{Group: "watchman_cross_script", Schema: "Person", Query: rec[0], Candidate: rec[1], IsMatch: true, Quality: "MEDIUM", Category: rec[3], Baseline: -1})
+	}
+}

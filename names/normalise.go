@@ -256,7 +256,11 @@ func makeToken(word string, sc script) token {
 	case scriptLatin:
 		t.latin = asciiFold(unidecode.Unidecode(t.native))
 	case scriptHangul:
-		t.latin = hangulFold(asciiFold(unidecode.Unidecode(t.native)))
+		if l, ok := koreanSurnames[t.native]; ok {
+			t.latin = l
+		} else {
+			t.latin = hangulFold(asciiFold(unidecode.Unidecode(t.native)))
+		}
 	default:
 		t.latin = asciiFold(unidecode.Unidecode(t.native))
 	}
@@ -349,6 +353,12 @@ func digitFold(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// koreanSurnames are common surnames whose usual Latin spelling is far from
+// their Revised Romanisation (박 is "bak" but Park on passports).
+var koreanSurnames = map[string]string{
+	"박": "park", "최": "choi", "권": "kwon", "황": "hwang", "윤": "yoon", "임": "lim", "신": "shin",
 }
 
 // hangulFold moves Revised Romanisation (unidecode's output) towards the

@@ -59,6 +59,7 @@ type evalSummary struct {
 	HeldoutBaselineF1  float64 `json:"heldout_baseline_f1"`
 	StrongErrors       int     `json:"strong_errors"`
 	BaselineStrongErrs int     `json:"baseline_strong_errors"`
+	CrossScriptRecall  float64 `json:"cross_script_recall"`
 }
 
 func runNamesEval(env *Env, args []string) int {
@@ -138,6 +139,20 @@ func runNamesEval(env *Env, args []string) int {
 	fmt.Fprintf(out, "STRONG rows wrong: %d (logic-v2: %d)\n", sum.StrongErrors, sum.BaselineStrongErrs)
 	for _, p := range wrong {
 		fmt.Fprintf(out, "  %q / %q: %.3f, labelled %v\n", p.Query, p.Candidate, p.Score, p.IsMatch)
+	}
+	if xs, err := names.LoadCrossScript(*data); err == nil {
+		fmt.Fprintf(out, "\ncross-script positives (%s), matched at %.2f:\n", names.CrossScriptFile, th)
+		hit := 0
+		for _, p := range names.ScorePairs(xs) {
+			verdict := "missed"
+			if p.Score >= th {
+				verdict = "matched"
+				hit++
+			}
+			fmt.Fprintf(out, "  %-8s %.3f  %s / %s (%s)\n", verdict, p.Score, p.Query, p.Candidate, p.Category)
+		}
+		sum.CrossScriptRecall = r3(float64(hit) / float64(len(xs)))
+		fmt.Fprintf(out, "  %d of %d matched\n", hit, len(xs))
 	}
 	line, _ := json.Marshal(sum)
 	fmt.Fprintln(out, string(line))
