@@ -14,7 +14,9 @@ import (
 
 	"github.com/lookout-network/lookout"
 	"github.com/lookout-network/lookout/docindex"
+	lhttp "github.com/lookout-network/lookout/http"
 	"github.com/lookout-network/lookout/hub"
+	"github.com/lookout-network/lookout/pki"
 	"github.com/lookout-network/lookout/sqlite"
 	"github.com/lookout-network/lookout/synth"
 )
@@ -43,7 +45,8 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", "lookout-demo", "data directory (reused when it exists)")
-	listen := fs.String("listen", "127.0.0.1:8080", "loopback address to serve on")
+	listen := fs.String("listen", "127.0.0.1:8443", "loopback address to serve on")
+	plaintext := fs.Bool("plaintext", false, "serve HTTP instead of HTTPS (loopback only)")
 	records := fs.Int("records", 1_000_000, "synthetic travel documents to create")
 	seed := fs.Int64("seed", 1, "seed of the synthetic data")
 	if err := fs.Parse(args); err != nil {
@@ -58,13 +61,20 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "lookout demo:", err)
 		return 1
 	}
-	m := &Main{DataDir: *data, Listen: *listen, Plaintext: true, Log: log}
+	var certs *demoCerts
+	if !*plaintext {
+		if certs, err = prepareDemoPKI(ctx, *data); err != nil {
+			fmt.Fprintln(env.Stderr, "lookout demo:", err)
+			return 1
+		}
+	}
+	m := &Main{DataDir: *data, Listen: *listen, Plaintext: *plaintext, RateLimit: lhttp.DefaultLimits.Rate, Log: log}
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintln(env.Stderr, "lookout demo:", err)
 		m.Close()
 		return 1
 	}
-	printDemo(env.Stdout, m.URL, tokens, sample)
+	printDemo(env.Stdout, m.URL, tokens, sample, certs)
 	<-ctx.Done()
 	if err := m.Close(); err != nil {
 		fmt.Fprintln(env.Stderr, "lookout demo: shutdown:", err)
@@ -210,18 +220,58 @@ func lowerASCII(s string) string {
 	return string(b)
 }
 
-func printDemo(w io.Writer, url string, tokens []demoToken, sample *synth.Document) {
-	fmt.Fprintf(w, "\nLookout demo is serving at %s (plaintext, loopback only)\n", url)
+// demoCerts are the files a demo border post uses for mutual TLS.
+type demoCerts struct{ ca, cert, key string }
+
+// prepareDemoPKI creates the demo's certificate authority on first run and
+// issues the border post fra-cdg a fresh client certificate.
+func prepareDemoPKI(ctx context.Context, dir string) (*demoCerts, error) {
+	ca, err := pki.Load(dir)
+	if errors.Is(err, pki.ErrNoCA) {
+		ca, err = pki.Init(dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	certPEM, keyPEM, err := ca.ClientCertificate("fra-cdg", 30*24*time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	out := filepath.Join(dir, "demo-certs")
+	if err := os.MkdirAll(out, 0o700); err != nil {
+		return nil, err
+	}
+	c := &demoCerts{cert: filepath.Join(out, "fra-cdg.crt"), key: filepath.Join(out, "fra-cdg.key")}
+	_, c.ca, _ = pki.Paths(dir)
+	if err := os.WriteFile(c.key, keyPEM, 0o600); err != nil {
+		return nil, err
+	}
+	return c, os.WriteFile(c.cert, certPEM, 0o644)
+}
+
+func printDemo(w io.Writer, url string, tokens []demoToken, sample *synth.Document, certs *demoCerts) {
+	curl := "curl -s"
+	if certs != nil {
+		curl += " --cacert " + certs.ca
+		fmt.Fprintf(w, "\nLookout demo is serving at %s (TLS 1.3, loopback only; the hub's CA is %s)\n", url, certs.ca)
+	} else {
+		fmt.Fprintf(w, "\nLookout demo is serving at %s (plaintext, loopback only)\n", url)
+	}
 	fmt.Fprintf(w, "API reference: %s/v1/openapi.json   metrics: %s/metrics\n\nTokens (new at each start, shown once):\n", url, url)
 	for _, t := range tokens {
 		fmt.Fprintf(w, "  %-12s %-45s %s\n", t.agency, t.name, t.token)
 	}
 	border := tokens[len(tokens)-4].token // fra-cdg
+	body := func(n string) string { return fmt.Sprintf(`'{"number": "%s", "issuing_country": "DEU"}'`, n) }
 	fmt.Fprintf(w, "\nA French border post checks a German %s recorded as %s:\n", strings.ReplaceAll(sample.Type, "_", " "), sample.Status)
-	fmt.Fprintf(w, "  curl -s %s/v1/documents/check -H 'Authorization: Bearer %s' -d '{\"number\": \"%s\", \"issuing_country\": \"DEU\"}'\n", url, border, sample.Number)
+	if certs != nil {
+		fmt.Fprintf(w, "  with its client certificate (mutual TLS, no token):\n    %s --cert %s --key %s %s/v1/documents/check -d %s\n", curl, certs.cert, certs.key, url, body(sample.Number))
+		fmt.Fprintf(w, "  or with its token:\n")
+	}
+	fmt.Fprintf(w, "    %s %s/v1/documents/check -H 'Authorization: Bearer %s' -d %s\n", curl, url, border, body(sample.Number))
 	fmt.Fprintf(w, "The same number with an OCR error (a possible match):\n")
-	fmt.Fprintf(w, "  curl -s %s/v1/documents/check -H 'Authorization: Bearer %s' -d '{\"number\": \"%s\", \"issuing_country\": \"DEU\"}'\n", url, border, ocrSlip(sample.Number))
-	fmt.Fprintf(w, "The hits of the German NCB:\n  curl -s %s/v1/hits -H 'Authorization: Bearer %s'\n\nStop with Ctrl-C.\n", url, tokens[1].token)
+	fmt.Fprintf(w, "    %s %s/v1/documents/check -H 'Authorization: Bearer %s' -d %s\n", curl, url, border, body(ocrSlip(sample.Number)))
+	fmt.Fprintf(w, "The hits of the German NCB:\n    %s %s/v1/hits -H 'Authorization: Bearer %s'\n\nStop with Ctrl-C.\n", curl, url, tokens[1].token)
 }
 
 // ocrSlip misreads one character of a number the way OCR does.
