@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// AllNCBs in a message's To addresses every NCB but the sender's: a
+// diffusion to the whole network.
+const AllNCBs = "ncb:*"
+
 // Message priorities.
 const (
 	PriorityRoutine = "routine"
@@ -25,6 +29,8 @@ type Message struct {
 	HitID          int64        `json:"hit_id,string,omitempty"`
 	ThreadID       int64        `json:"thread_id,string"`
 	ReplyTo        int64        `json:"reply_to,string,omitempty"`
+	RecordDatabase string       `json:"record_database,omitempty"`
+	RecordID       int64        `json:"record_id,string,omitempty"`
 	Attachments    []Attachment `json:"attachments,omitempty"`
 	CreatedAt      time.Time    `json:"created_at"`
 	Receipts       []Receipt    `json:"receipts,omitempty"`
@@ -60,6 +66,8 @@ type SealedMessage struct {
 	HitID         int64
 	ThreadID      int64
 	ReplyTo       int64
+	RecordDB      string // a record the message is about, in the clear:
+	RecordID      int64  // the owner may follow its record's exchanges
 	KeyID         string
 	WrappedKey    []byte
 	Header        []byte // sealed subject, body and attachment names

@@ -18,6 +18,8 @@ type messageInput struct {
 	HitID       int64    `json:"hit_id,string"`
 	ThreadID    int64    `json:"thread_id,string"`
 	ReplyTo     int64    `json:"reply_to,string"`
+	RecordDB    string   `json:"record_database"`
+	RecordID    int64    `json:"record_id,string"`
 	Attachments []struct {
 		Name        string `json:"name"`
 		ContentType string `json:"content_type"`
@@ -33,7 +35,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 	if err := dec.Decode(&in); err != nil {
 		return jsonError(err)
 	}
-	m := &lookout.Message{To: in.To, Subject: in.Subject, Body: in.Body, Priority: in.Priority, HitID: in.HitID, ThreadID: in.ThreadID, ReplyTo: in.ReplyTo}
+	m := &lookout.Message{To: in.To, Subject: in.Subject, Body: in.Body, Priority: in.Priority, HitID: in.HitID, ThreadID: in.ThreadID, ReplyTo: in.ReplyTo, RecordDatabase: in.RecordDB, RecordID: in.RecordID}
 	for _, a := range in.Attachments {
 		m.Attachments = append(m.Attachments, lookout.Attachment{Name: a.Name, ContentType: a.ContentType, Data: a.Data})
 	}

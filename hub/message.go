@@ -256,6 +256,23 @@ func (h *Hub) SendMessage(ctx context.Context, m *lookout.Message) (*lookout.Mes
 		atts = append(atts, lookout.SealedAttachment{ContentType: declared, Size: int64(len(a.Data)), SHA256: sum[:], Data: a.Data})
 	}
 	sm := &lookout.SealedMessage{From: c.Agency.ID, FromCountry: c.Country(), Priority: m.Priority, HitID: m.HitID, ReplyTo: m.ReplyTo, KeyID: k.id}
+	switch {
+	case m.RecordDatabase == "" && m.RecordID == 0:
+	case m.RecordDatabase != lookout.DatabaseDocuments:
+		return nil, lookout.FieldErrorf("record_database", "record_database %q: messages link to records of documents in this release", m.RecordDatabase)
+	default:
+		if _, err := h.visibleDocument(ctx, c, m.RecordID); isCode(err, lookout.ENOTFOUND) {
+			return nil, lookout.FieldErrorf("record_id", "record_id %d is not a document you may see", m.RecordID)
+		} else if err != nil {
+			return nil, err
+		}
+		sm.RecordDB, sm.RecordID = m.RecordDatabase, m.RecordID
+	}
+	to, err := h.expandRecipients(ctx, c, m.To)
+	if err != nil {
+		return nil, err
+	}
+	m.To = to
 	if m.ReplyTo != 0 || m.ThreadID != 0 {
 		parentID := m.ReplyTo
 		if parentID == 0 {
@@ -346,6 +363,36 @@ func (h *Hub) SendMessage(ctx context.Context, m *lookout.Message) (*lookout.Mes
 	return out, nil
 }
 
+// expandRecipients replaces AllNCBs by the NCB of every country but the
+// sender's, for a diffusion; a message has at most maxRecipients.
+func (h *Hub) expandRecipients(ctx context.Context, c *lookout.Caller, to []string) ([]string, error) {
+	i := slices.Index(to, lookout.AllNCBs)
+	if i < 0 {
+		return to, nil
+	}
+	out := slices.Delete(slices.Clone(to), i, i+1)
+	after := ""
+	for {
+		page, err := h.store.Agencies(ctx, lookout.AgencyFilter{After: after, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range page {
+			if a.Kind == lookout.KindNCB && a.Country != c.Country() && !a.Disabled && !slices.Contains(out, a.ID) {
+				out = append(out, a.ID)
+			}
+		}
+		if len(page) < 1000 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	if len(out) == 0 {
+		return nil, lookout.FieldErrorf(fmt.Sprintf("to[%d]", i), "%s: the network has no other NCB", lookout.AllNCBs)
+	}
+	return out, nil
+}
+
 func canRead(c *lookout.Caller, m *lookout.SealedMessage) bool {
 	return m.From == c.Agency.ID || slices.Contains(m.To, c.Agency.ID)
 }
@@ -373,7 +420,7 @@ func (h *Hub) unseal(c *lookout.Caller, sm *lookout.SealedMessage, data bool) (*
 		return nil, fmt.Errorf("message %d header: %w", sm.ID, err)
 	}
 	m := &lookout.Message{ID: sm.ID, From: sm.From, FromCountry: sm.FromCountry, To: sm.To, Subject: hd.Subject, Body: hd.Body, Priority: sm.Priority,
-		HitID: sm.HitID, ThreadID: sm.ThreadID, ReplyTo: sm.ReplyTo, CreatedAt: sm.CreatedAt}
+		HitID: sm.HitID, ThreadID: sm.ThreadID, ReplyTo: sm.ReplyTo, RecordDatabase: sm.RecordDB, RecordID: sm.RecordID, CreatedAt: sm.CreatedAt}
 	if m.To == nil {
 		m.To = []string{}
 	}

@@ -169,6 +169,32 @@ func TestMessageRules(t *testing.T) {
 			t.Fatalf("sent box with receipts: %+v", sent)
 		}
 	})
+	t.Run("DiffusionToEveryNCB", func(t *testing.T) {
+		passport := n.mustDocument(t, n.fra, map[string]any{"number": "FR1234567", "issuing_country": "FRA", "type": "passport", "status": "stolen"})
+		var d struct {
+			To             []string `json:"to"`
+			RecordDatabase string   `json:"record_database"`
+			RecordID       string   `json:"record_id"`
+		}
+		if status := n.fra.do("POST", "/v1/messages", map[string]any{"to": []string{"ncb:*"}, "subject": "Diffusion", "record_database": "documents", "record_id": passport.ID}, &d); status != 201 ||
+			strings.Join(d.To, ",") != "ncb-deu,ncb-gbr" || d.RecordDatabase != "documents" || d.RecordID != passport.ID {
+			t.Fatalf("%d %+v", status, d)
+		}
+		hidden := n.mustDocument(t, n.deu, map[string]any{"number": "C01X00T99", "issuing_country": "DEU", "type": "passport", "status": "lost", "restriction": map[string]any{"deny": []string{"GBR"}}})
+		for _, tc := range []struct {
+			body  map[string]any
+			field string
+		}{
+			{map[string]any{"to": []string{"ncb-deu"}, "subject": "x", "record_database": "dna", "record_id": "1"}, "record_database"},
+			{map[string]any{"to": []string{"ncb-deu"}, "subject": "x", "record_database": "documents", "record_id": hidden.ID}, "record_id"},
+			{map[string]any{"to": []string{"ncb-deu"}, "subject": "x", "record_database": "documents", "record_id": "999999"}, "record_id"},
+		} {
+			var e apiError
+			if status := n.gbr.do("POST", "/v1/messages", tc.body, &e); status != 400 || e.Error.Field != tc.field {
+				t.Errorf("%v: %d %+v", tc.body, status, e)
+			}
+		}
+	})
 	t.Run("ErrInvalidBox", func(t *testing.T) {
 		var e apiError
 		if status := n.fra.do("GET", "/v1/messages?box=trash", nil, &e); status != 400 || e.Error.Field != "box" {

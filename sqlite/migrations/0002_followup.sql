@@ -70,6 +70,8 @@ CREATE TABLE messages (
 	hit_id         INTEGER NOT NULL,
 	thread_id      INTEGER NOT NULL,
 	reply_to       INTEGER NOT NULL,
+	record_db      TEXT NOT NULL,
+	record_id      INTEGER NOT NULL,
 	key_id         TEXT NOT NULL,
 	wrapped_key    BLOB NOT NULL,
 	header         BLOB NOT NULL,
