@@ -663,23 +663,41 @@ func (c *rawConn) roundTrip(req []byte) (int, []byte, error) {
 	if _, err := c.conn.Write(req); err != nil {
 		return 0, nil, err
 	}
-	line, err := c.br.ReadSlice('\n')
+	status, body, closing, err := readAnswer(c.br, c.body[:0])
 	if err != nil {
 		return 0, nil, err
 	}
-	// HTTP/1.1 200 OK
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) {
-		return 0, nil, fmt.Errorf("%w: status line %q", errMalformed, line)
+	c.body = body
+	if closing {
+		c.close()
 	}
-	status, err := strconv.Atoi(string(line[9:12]))
+	return status, body, nil
+}
+
+// maxAnswer bounds the body of one answer, so that a bad length cannot make
+// the load generator allocate without limit.
+const maxAnswer = 64 << 20
+
+// readAnswer reads one HTTP/1.x answer from br, appending its body to body
+// (chunked or not); closing says the server ends the connection after it.
+func readAnswer(br *bufio.Reader, body []byte) (status int, _ []byte, closing bool, err error) {
+	line, err := br.ReadSlice('\n')
 	if err != nil {
-		return 0, nil, fmt.Errorf("%w: status line %q", errMalformed, line)
+		return 0, nil, false, err
 	}
-	length, chunked, closing := -1, false, false
+	// HTTP/1.1 200 OK
+	if len(line) < 13 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[12] != ' ' && line[12] != '\r' && line[12] != '\n' {
+		return 0, nil, false, fmt.Errorf("%w: status line %q", errMalformed, line)
+	}
+	status, err = strconv.Atoi(string(line[9:12]))
+	if err != nil || status < 100 {
+		return 0, nil, false, fmt.Errorf("%w: status line %q", errMalformed, line)
+	}
+	length, chunked := -1, false
 	for {
-		line, err := c.br.ReadSlice('\n')
+		line, err := br.ReadSlice('\n')
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, false, err
 		}
 		line = bytes.TrimRight(line, "\r\n")
 		if len(line) == 0 {
@@ -687,13 +705,13 @@ func (c *rawConn) roundTrip(req []byte) (int, []byte, error) {
 		}
 		name, value, ok := bytes.Cut(line, []byte(":"))
 		if !ok {
-			return 0, nil, fmt.Errorf("%w: header %q", errMalformed, line)
+			return 0, nil, false, fmt.Errorf("%w: header %q", errMalformed, line)
 		}
 		value = bytes.TrimSpace(value)
 		switch {
 		case asciiEqualFold(name, "Content-Length"):
-			if length, err = strconv.Atoi(string(value)); err != nil || length < 0 {
-				return 0, nil, fmt.Errorf("%w: Content-Length %q", errMalformed, value)
+			if length, err = strconv.Atoi(string(value)); err != nil || length < 0 || length > maxAnswer {
+				return 0, nil, false, fmt.Errorf("%w: Content-Length %q", errMalformed, value)
 			}
 		case asciiEqualFold(name, "Transfer-Encoding"):
 			chunked = asciiEqualFold(value, "chunked")
@@ -701,51 +719,61 @@ func (c *rawConn) roundTrip(req []byte) (int, []byte, error) {
 			closing = asciiEqualFold(value, "close")
 		}
 	}
-	c.body = c.body[:0]
 	switch {
+	case status/100 == 1 || status == http.StatusNoContent || status == http.StatusNotModified:
+		// No body, whatever the headers say.
 	case chunked:
 		for {
-			line, err := c.br.ReadSlice('\n')
+			line, err := br.ReadSlice('\n')
 			if err != nil {
-				return 0, nil, err
+				return 0, nil, false, err
 			}
 			size, _, _ := bytes.Cut(bytes.TrimRight(line, "\r\n"), []byte(";"))
-			n, err := strconv.ParseUint(string(size), 16, 32)
-			if err != nil {
-				return 0, nil, fmt.Errorf("%w: chunk size %q", errMalformed, line)
+			n, err := strconv.ParseUint(string(bytes.TrimSpace(size)), 16, 32)
+			if err != nil || len(body)+int(n) > maxAnswer {
+				return 0, nil, false, fmt.Errorf("%w: chunk size %q", errMalformed, line)
 			}
-			if err := c.readBody(int(n) + 2); err != nil { // the chunk and its CRLF
-				return 0, nil, err
+			if body, err = readBody(br, body, int(n)+2); err != nil { // the chunk and its CRLF
+				return 0, nil, false, err
 			}
-			c.body = c.body[:len(c.body)-2]
+			if !bytes.HasSuffix(body, []byte("\r\n")) {
+				return 0, nil, false, fmt.Errorf("%w: chunk of %d bytes does not end with CRLF", errMalformed, n)
+			}
+			body = body[:len(body)-2]
 			if n == 0 {
-				// No trailers from this server: the last chunk ends the answer.
+				// This server sends no trailers: the last chunk ends the answer.
 				break
 			}
 		}
 	case length >= 0:
-		if err := c.readBody(length); err != nil {
-			return 0, nil, err
+		if body, err = readBody(br, body, length); err != nil {
+			return 0, nil, false, err
 		}
 	default:
 		closing = true
-		b, err := io.ReadAll(c.br)
+		b, err := io.ReadAll(io.LimitReader(br, maxAnswer+1))
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, false, err
 		}
-		c.body = append(c.body, b...)
+		if len(b) > maxAnswer {
+			return 0, nil, false, fmt.Errorf("%w: answer longer than %d bytes", errMalformed, maxAnswer)
+		}
+		body = append(body, b...)
 	}
-	if closing {
-		c.close()
-	}
-	return status, c.body, nil
+	return status, body, closing, nil
 }
 
-func (c *rawConn) readBody(n int) error {
-	start := len(c.body)
-	c.body = append(c.body, make([]byte, n)...)[:start+n]
-	_, err := io.ReadFull(c.br, c.body[start:])
-	return err
+// readBody appends the next n bytes of br to body.
+func readBody(br *bufio.Reader, body []byte, n int) ([]byte, error) {
+	start := len(body)
+	body = append(body, make([]byte, n)...)
+	if _, err := io.ReadFull(br, body[start:]); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	return body, nil
 }
 
 func asciiEqualFold(b []byte, s string) bool {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -299,4 +300,38 @@ func mustDemoServer(tb testing.TB, records int) (string, string) {
 	}
 	tb.Fatal(fmt.Errorf("the demo has no agency fra-cdg"))
 	return "", ""
+}
+
+// FuzzReadAnswer feeds arbitrary bytes to the HTTP answer reader of
+// lookout load (it must fail cleanly, never panic or allocate without
+// bound), and frames arbitrary bodies by length and in chunks (it must
+// return them unchanged).
+func FuzzReadAnswer(f *testing.F) {
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 49\r\n\r\n" + `{"search_id":"s_1","outcome":"hit","matches":[]}` + "\n"))
+	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\n{\"search_i\r\n5\r\nd\":1}\r\n0\r\n\r\n"))
+	f.Add([]byte("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n{\"error\":{\"code\":\"unauthenticated\"}}"))
+	f.Add([]byte("HTTP/1.1 204 No Content\r\n\r\n"))
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n"))
+	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffff\r\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		status, body, _, err := readAnswer(bufio.NewReader(bytes.NewReader(data)), nil)
+		if err == nil && (status < 100 || status > 999 || len(body) > maxAnswer || len(body) > len(data)) {
+			t.Fatalf("status %d, %d body bytes from %d bytes", status, len(body), len(data))
+		}
+
+		framed := fmt.Appendf(nil, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(data), data)
+		if _, body, closing, err := readAnswer(bufio.NewReader(bytes.NewReader(framed)), nil); err != nil || closing || !bytes.Equal(body, data) {
+			t.Fatalf("by length: body %q, closing %v, err %v; want %q", body, closing, err, data)
+		}
+		chunked := []byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+		for rest := data; len(rest) > 0; {
+			n := min(len(rest), 1+int(rest[0])%7)
+			chunked = fmt.Appendf(chunked, "%x\r\n%s\r\n", n, rest[:n])
+			rest = rest[n:]
+		}
+		chunked = append(chunked, "0\r\n\r\n"...)
+		if _, body, _, err := readAnswer(bufio.NewReader(bytes.NewReader(chunked)), []byte("kept")); err != nil || string(body) != "kept"+string(data) {
+			t.Fatalf("chunked: body %q, err %v; want %q", body, err, data)
+		}
+	})
 }
