@@ -62,7 +62,9 @@ func (ix *Index) Add(id uint64, e Entry) {
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.removeLocked(id)
+	if ix.removeLocked(id) {
+		ix.maybeCompact()
+	}
 	slot := int32(len(ix.persons))
 	ix.persons = append(ix.persons, p)
 	ix.byID[id] = slot
@@ -74,11 +76,18 @@ func (ix *Index) Remove(id uint64) bool {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ok := ix.removeLocked(id)
-	// Tombstones cost search time: rebuild once they outnumber live persons.
+	if ok {
+		ix.maybeCompact()
+	}
+	return ok
+}
+
+// maybeCompact rebuilds the postings once tombstones (removed and replaced
+// persons) outnumber live persons: they cost search time and memory.
+func (ix *Index) maybeCompact() {
 	if ix.dead > 1024 && ix.dead > len(ix.byID) {
 		ix.compact()
 	}
-	return ok
 }
 
 func (ix *Index) removeLocked(id uint64) bool {

@@ -199,3 +199,25 @@ func TestIndexConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestIndexReplaceCompaction replaces every person several times, so that
+// replaced entries pile up as tombstones and trigger a rebuild.
+func TestIndexReplaceCompaction(t *testing.T) {
+	entries := names.Synthetic(9, 1500)
+	ix := names.NewIndex()
+	for round := range 3 {
+		for i, e := range entries {
+			if round == 2 {
+				e.Names = append([]string{"Zebulon Quaxworth"}, e.Names...)
+			}
+			ix.Add(uint64(i), e)
+		}
+	}
+	if ix.Len() != len(entries) {
+		t.Fatalf("Len = %d, want %d", ix.Len(), len(entries))
+	}
+	got := ix.Search(names.Query{Name: "Zebulon Quaxworth"}, 2000)
+	if len(got) != len(entries) {
+		t.Fatalf("Search found %d persons with the last round's alias, want %d", len(got), len(entries))
+	}
+}
