@@ -29,6 +29,10 @@ func runDNA(ctx context.Context, env *Env, args []string) int {
 		return runDNAEval(ctx, env, args[1:])
 	case "bench":
 		return runDNABench(ctx, env, args[1:])
+	case "import":
+		return runDNAImport(ctx, env, args[1:])
+	case "export":
+		return runDNAExport(ctx, env, args[1:])
 	}
 	fmt.Fprintf(env.Stderr, "lookout dna: unknown subcommand %q (want eval or bench)\n", args[0])
 	return 2
