@@ -10,8 +10,15 @@ import (
 	"github.com/lookout-network/lookout"
 )
 
-// heartbeat keeps idle event streams open through proxies.
-const heartbeat = 15 * time.Second
+// heartbeat keeps idle event streams open through proxies; recheck is how
+// often a stream checks that its credentials still hold (a disabled agency
+// or a revoked token loses its stream within that time); writeTimeout
+// drops a client that stopped reading.
+const (
+	heartbeat    = 15 * time.Second
+	recheck      = 5 * time.Second
+	writeTimeout = 30 * time.Second
+)
 
 // events streams the caller's events as server-sent events. A client that
 // reconnects with Last-Event-ID (or ?last_event_id=, for EventSource's
@@ -65,15 +72,23 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+	rc.SetWriteDeadline(time.Now().Add(writeTimeout))
 	if rc.Flush() != nil {
 		return nil
 	}
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
+	auth := time.NewTicker(recheck)
+	defer auth.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-auth.C:
+			if _, err := s.authenticate(r); err != nil {
+				return nil
+			}
+			continue
 		case <-tick.C:
 			fmt.Fprint(w, ": keep-alive\n\n")
 		case e, ok := <-sub.C:
@@ -107,6 +122,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 		}
+		rc.SetWriteDeadline(time.Now().Add(writeTimeout))
 		if rc.Flush() != nil {
 			return nil
 		}

@@ -249,13 +249,19 @@ func (w *webhooks) run(ctx context.Context) {
 
 // deliverAll sends every event after the webhook's cursor, in order.
 func (w *webhooks) deliverAll(ctx context.Context, hook *lookout.Webhook) {
+	// The agency as it is now: a disabled one receives nothing (its events
+	// wait), one that lost hits:follow no longer receives its country's.
+	c, err := w.h.AuthenticateAgency(ctx, hook.AgencyID)
+	if err != nil {
+		return
+	}
 	secret, err := w.h.openSecret(hook.Secret)
 	if err != nil {
 		w.h.log.Error("webhook secret", "webhook", hook.ID, "err", err)
 		return
 	}
 	f := lookout.EventFilter{After: hook.Cursor, AgencyID: hook.AgencyID, Limit: 100}
-	if hook.FollowsHits {
+	if c.Has(lookout.GrantHitsFollow) {
 		f.Country = hook.Country
 	}
 	for ctx.Err() == nil {

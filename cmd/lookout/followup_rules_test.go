@@ -296,6 +296,21 @@ func TestEventReplay(t *testing.T) {
 			t.Fatalf("%d %s %+v", resp.StatusCode, body, e)
 		}
 	})
+	t.Run("DisabledLosesStream", func(t *testing.T) {
+		s := n.fraBorder.mustEvents("")
+		if status := n.fra.do("PATCH", "/v1/agencies/fra-cdg", map[string]any{"disabled": true}, nil); status != 200 {
+			t.Fatalf("disable: %d", status)
+		}
+		defer n.fra.do("PATCH", "/v1/agencies/fra-cdg", map[string]any{"disabled": false}, nil)
+		select {
+		case _, ok := <-s.events:
+			if ok {
+				t.Fatal("disabled agency still receives events")
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("stream of a disabled agency still open after 15s")
+		}
+	})
 	t.Run("OthersSeeNothing", func(t *testing.T) {
 		s := n.gbr.mustEvents("0")
 		select {
