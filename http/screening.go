@@ -90,17 +90,18 @@ func ParseManifest(r io.Reader, isCSV bool) ([]lookout.Traveller, []*lookout.Scr
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) && pe.Err != csv.ErrFieldCount {
-				fail(pe.Line, lookout.Errorf(lookout.EINVALID, "%v", pe.Err))
-				if err := count(); err != nil {
-					return nil, nil, err
-				}
-				continue
+			if !errors.As(err, &pe) {
+				return nil, nil, err
 			}
+			fail(max(pe.StartLine, 1), lookout.Errorf(lookout.EINVALID, "%v", pe.Err))
+			if err := count(); err != nil {
+				return nil, nil, err
+			}
+			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) != len(header) {
 			fail(line, lookout.Errorf(lookout.EINVALID, "line has %d fields, the header %d", len(rec), len(header)))
 		} else {
