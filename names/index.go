@@ -412,7 +412,7 @@ func (ix *Index) collect(s *scratch) {
 				continue
 			}
 			w := float32(keyWeight[k.kind] * math.Log(1+nDocs/float64(len(post))))
-			if !full && k.kind == keyDelete {
+			if g.df > commonDF && k.kind == keyDelete {
 				// The phonetic and consonant keys already raise the spelling
 				// variants of a common part; typo neighbours add nothing.
 				continue
