@@ -93,3 +93,36 @@ func TestCheckDeadlinesNothingDue(t *testing.T) {
 		t.Fatalf("%d %v", n, err)
 	}
 }
+
+// FuzzSendMessage sends whatever a client might: the hub refuses it with an
+// application error or stores it, and what it stores reads back exactly.
+func FuzzSendMessage(f *testing.F) {
+	f.Add("Hit on passport C01X00T47", "Traveller held at CDG.", "routine", "report.pdf", "application/pdf", []byte("%PDF-1.4\n%%EOF\n"))
+	f.Add("x", "", "urgent", "scan.png", "image/png", []byte("\x89PNG\r\n\x1a\n\x00\x00"))
+	f.Add("Привет", "тело", "flash", "a/b", "text/plain; charset=utf-8", []byte("hello"))
+	f.Add("", "\xff", "", "", "", []byte{})
+	h, ctx := MustHub(f)
+	if err := h.SetMessageKey(make([]byte, 32)); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, subject, body, priority, name, contentType string, data []byte) {
+		m := &lookout.Message{To: []string{"ncb-deu"}, Subject: subject, Body: body, Priority: priority}
+		if name != "" || len(data) > 0 {
+			m.Attachments = []lookout.Attachment{{Name: name, ContentType: contentType, Data: data}}
+		}
+		sent, err := h.SendMessage(ctx, m)
+		if err != nil {
+			if code := lookout.ErrorCode(err); code != lookout.EINVALID && code != lookout.ETOOLARGE {
+				t.Fatalf("%q: %v", subject, err)
+			}
+			return
+		}
+		got, err := h.Message(ctx, sent.ID)
+		if err != nil || got.Subject != sent.Subject || got.Body != body || len(got.Attachments) != len(m.Attachments) {
+			t.Fatalf("read back %+v: %v", got, err)
+		}
+		if len(data) > 0 && string(got.Attachments[0].Data) != string(data) {
+			t.Fatalf("attachment changed")
+		}
+	})
+}
