@@ -96,7 +96,7 @@ func (x *Index) Similar(country, number string, limit int) ([]Candidate, error) 
 	if limit <= 0 {
 		limit = DefaultSimilarLimit
 	}
-	s := similarSearch{x: x, st: x.st.Load(), cc: cc, any: any, q: number, qnum: k.num, seen: map[uint64]bool{}}
+	s := similarSearch{x: x, st: x.st.Load(), cc: cc, any: any, q: number, qnum: k.num, seen: make(map[uint64]bool, 1024)}
 	sk := []byte(skeleton(number))
 	s.probe(sk)
 	buf := make([]byte, 0, len(sk)+1)
@@ -167,12 +167,36 @@ func (s *similarSearch) probe(t []byte) {
 		return
 	}
 	s.seen[k.skel] = true
+	// Most slots of the probed buckets hold other skeletons. Packed numbers
+	// give their length (by magnitude) and their last character (mod 37)
+	// for free: reject on those before computing a skeleton.
+	short := len(t) <= packedLen
+	var lo, hi uint64
+	if short {
+		lo, hi = pow37[len(t)-1], pow37[len(t)]
+	}
+	last := charVal[skelChar[t[len(t)-1]]]
 	s.st.seg.each(k.skel, func(_ uint32, num, m uint64) {
-		if num != s.qnum && (s.any || metaCC(m) == s.cc) && s.x.skelOf(num) == k.skel {
+		if num == s.qnum || !(s.any || metaCC(m) == s.cc) {
+			return
+		}
+		if num < packLimit && (!short || num < lo || num >= hi || charVal[skelChar[valChar[num%37]]] != last) {
+			return
+		}
+		if s.x.skelOf(num) == k.skel {
 			s.consider(metaID(m), metaCC(m), num)
 		}
 	})
 }
+
+// pow37[n] is 37^n: packed numbers of n characters lie in [37^(n-1), 37^n).
+var pow37 = func() (p [packedLen + 1]uint64) {
+	p[0] = 1
+	for i := 1; i <= packedLen; i++ {
+		p[i] = p[i-1] * 37
+	}
+	return p
+}()
 
 func (s *similarSearch) consider(id uint64, cc uint16, num uint64) {
 	if s.ids[id] {

@@ -66,6 +66,8 @@ func BenchmarkCheck(b *testing.B) {
 	}
 	var probes []string
 	synth.Absent(2, 1000, func(_, n string) { probes = append(probes, n) })
+	// Border posts check concurrently: many checks share a group commit.
+	b.SetParallelism(32)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
