@@ -54,7 +54,7 @@ type Index struct {
 }
 
 // DefaultShortlist is the shortlist of a new Index.
-const DefaultShortlist = 400
+const DefaultShortlist = 2000
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {

@@ -16,9 +16,9 @@ const (
 	bitmapLenTol   = 2
 	bitmapAngleTol = 2
 	// coarseNeighbours is how many of each gallery minutia's edges the
-	// coarse scan reads: the shortest, as good as all of them at a third
-	// less work.
-	coarseNeighbours = 8
+	// coarse scan reads. Reading 8 instead of 12 ranks the FVC mates as
+	// well but lost mates with strong scores in a million-template gallery.
+	coarseNeighbours = 12
 )
 
 // bitmap is a set of keys.
