@@ -159,7 +159,9 @@ func Normalise(name string) string {
 
 // tokenise splits a name into tokens, drops titles and fills in every form.
 func tokenise(name string) []token {
-	name = norm.NFKC.String(name)
+	if !isASCII(name) {
+		name = norm.NFKC.String(name)
+	}
 	var out []token
 	var cur []rune
 	flush := func() {
@@ -254,7 +256,11 @@ func makeToken(word string, sc script) token {
 	case scriptArabic:
 		t.latin = arabicLatin(t.native)
 	case scriptLatin:
-		t.latin = asciiFold(unidecode.Unidecode(t.native))
+		if isASCII(t.native) {
+			t.latin = t.native
+		} else {
+			t.latin = asciiFold(unidecode.Unidecode(t.native))
+		}
 	case scriptHangul:
 		if l, ok := koreanSurnames[t.native]; ok {
 			t.latin = l
@@ -286,6 +292,9 @@ func makeToken(word string, sc script) token {
 // alphabets where they are accents (é, ё, ά, Arabic harakat) and kept for
 // abugidas where they are vowels (Thai, Devanagari).
 func nativeFold(word string, sc script) string {
+	if isASCII(word) {
+		return asciiFold(word) // most list names: no normalisation needed
+	}
 	switch sc {
 	case scriptLatin, scriptCyrillic, scriptGreek, scriptArabic, scriptHebrew, scriptArmenian, scriptGeorgian:
 		d := norm.NFD.String(folder.String(word))
@@ -299,6 +308,15 @@ func nativeFold(word string, sc script) string {
 		return norm.NFC.String(b.String())
 	}
 	return folder.String(word)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // asciiFold keeps lower-case ASCII letters and digits.
