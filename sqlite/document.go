@@ -69,7 +69,8 @@ func (db *DB) InsertDocuments(ctx context.Context, docs []*lookout.Document, aud
 				}
 			}
 		}
-		changes := &multiRow{head: `INSERT INTO changes (database, record_id, op, time) VALUES `, row: `('documents', ?, 'put', ?)`}
+		changes := changeRows
+		changes.db = db
 		defer changes.close()
 		for lo := 0; lo < len(stored); lo += insertRows {
 			chunk := stored[lo:min(lo+insertRows, len(stored))]

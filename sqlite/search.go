@@ -55,10 +55,9 @@ func (db *DB) RecordSearches(ctx context.Context, searches []*lookout.Search) er
 				return err
 			}
 		}
+		upsert := db.prepared(ctx, tx, statsUpsert)
 		for k, c := range counts {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO stats_daily (day, database, country, agency_id, checks, hits) VALUES (?, ?, ?, ?, ?, ?)
-				ON CONFLICT (day, database, country, agency_id) DO UPDATE SET checks = stats_daily.checks + excluded.checks, hits = stats_daily.hits + excluded.hits`,
-				k.day, k.database, k.country, k.agency, c[0], c[1]); err != nil {
+			if _, err := upsert.ExecContext(ctx, k.day, k.database, k.country, k.agency, c[0], c[1]); err != nil {
 				return err
 			}
 		}

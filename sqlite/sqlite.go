@@ -42,6 +42,9 @@ type DB struct {
 	mu   sync.Mutex
 	head *lookout.AuditEntry
 
+	// stmts are the hot statements, prepared on w at open.
+	stmts map[string]*sql.Stmt
+
 	// Now is the clock of every transaction; tests replace it.
 	Now lookout.Clock
 }
@@ -83,6 +86,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	if err := db.loadHead(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.prepareHot(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -193,36 +200,98 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx, now time.Time) erro
 
 // multiRow is an INSERT of up to insertRows rows per statement, prepared
 // once per transaction for full chunks: per-statement overhead, not the
-// B-tree, dominates single-row inserts.
+// B-tree, dominates single-row inserts. With db set, the statements of one
+// and of insertRows rows come prepared from db's cache (see hotStatements),
+// so the hot paths parse no SQL at all.
 type multiRow struct {
 	head, row, tail string
+	db              *DB
 	full            *sql.Stmt
+}
+
+func (m *multiRow) text(n int) string {
+	return m.head + strings.TrimSuffix(strings.Repeat(m.row+", ", n), ", ") + m.tail
 }
 
 // query runs the statement for n rows with args.
 func (m *multiRow) query(ctx context.Context, tx *sql.Tx, n int, args []any) (*sql.Rows, error) {
-	text := func(n int) string {
-		return m.head + strings.TrimSuffix(strings.Repeat(m.row+", ", n), ", ") + m.tail
+	if m.db != nil && (n == 1 || n == insertRows) {
+		if st := m.db.prepared(ctx, tx, m.text(n)); st != nil {
+			return st.QueryContext(ctx, args...)
+		}
 	}
 	if n < insertRows {
-		return tx.QueryContext(ctx, text(n), args...)
+		return tx.QueryContext(ctx, m.text(n), args...)
 	}
 	if m.full == nil {
 		var err error
-		if m.full, err = tx.PrepareContext(ctx, text(insertRows)); err != nil {
+		if m.full, err = tx.PrepareContext(ctx, m.text(insertRows)); err != nil {
 			return nil, err
 		}
 	}
 	return m.full.QueryContext(ctx, args...)
 }
 
-// exec runs the statement for n rows and discards any result rows.
+// exec runs the statement for n rows and discards any result rows. Short
+// chunks run the prepared one-row statement n times rather than parse an
+// n-row statement.
 func (m *multiRow) exec(ctx context.Context, tx *sql.Tx, n int, args []any) error {
+	if m.db != nil && n > 1 && n < insertRows {
+		if one := m.db.prepared(ctx, tx, m.text(1)); one != nil {
+			per := len(args) / n
+			for i := range n {
+				if _, err := one.ExecContext(ctx, args[i*per:(i+1)*per]...); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
 	rows, err := m.query(ctx, tx, n, args)
 	if err != nil {
 		return err
 	}
 	return rows.Close()
+}
+
+// Shapes of the inserts on the hot paths (checks, imports).
+var (
+	auditRows   = multiRow{head: `INSERT INTO audit (seq, time, agency_id, country, action, database, object, query, outcome, detail, prev_hash, hash) VALUES `, row: `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`}
+	changeRows  = multiRow{head: `INSERT INTO changes (database, record_id, op, time) VALUES `, row: `('documents', ?, 'put', ?)`}
+	statsUpsert = `INSERT INTO stats_daily (day, database, country, agency_id, checks, hits) VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT (day, database, country, agency_id) DO UPDATE SET checks = stats_daily.checks + excluded.checks, hits = stats_daily.hits + excluded.hits`
+)
+
+// hotStatements are prepared once at open on the writer connection.
+func hotStatements() []string {
+	var out []string
+	for _, m := range []multiRow{auditRows, changeRows} {
+		out = append(out, m.text(1), m.text(insertRows))
+	}
+	return append(out, statsUpsert)
+}
+
+// prepareHot prepares the hot statements; it runs before any transaction
+// holds the single writer connection.
+func (db *DB) prepareHot(ctx context.Context) error {
+	db.stmts = map[string]*sql.Stmt{}
+	for _, q := range hotStatements() {
+		st, err := db.w.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare %.40s: %w", q, err)
+		}
+		db.stmts[q] = st
+	}
+	return nil
+}
+
+// prepared returns the cached statement of q bound to tx, or nil.
+func (db *DB) prepared(ctx context.Context, tx *sql.Tx, q string) *sql.Stmt {
+	st, ok := db.stmts[q]
+	if !ok {
+		return nil
+	}
+	return tx.StmtContext(ctx, st)
 }
 
 func (m *multiRow) close() {
@@ -233,7 +302,8 @@ func (m *multiRow) close() {
 
 // appendAudit chains entries onto the head and inserts them; db.mu is held.
 func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, now time.Time, entries ...*lookout.AuditEntry) error {
-	ins := &multiRow{head: `INSERT INTO audit (seq, time, agency_id, country, action, database, object, query, outcome, detail, prev_hash, hash) VALUES `, row: `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`}
+	ins := auditRows
+	ins.db = db
 	defer ins.close()
 	for lo := 0; lo < len(entries); lo += insertRows {
 		chunk := entries[lo:min(lo+insertRows, len(entries))]
