@@ -173,8 +173,14 @@ func buildFrom(x *Index, old *segment, extra []ref, sizeHint int) *segment {
 		}
 	}
 	live := len(order)
-	// Room for an eighth more records before the next rebuild starts.
-	ns := &segment{nb: bucketsFor(live + live/8 + 64), n: live}
+	// Room to grow before the next rebuild: half as many again while the
+	// index is small (loading one Put at a time then costs few rebuilds),
+	// an eighth once it is large (memory counts more than rebuilds then).
+	grow := live / 8
+	if live < 1<<24 {
+		grow = live / 2
+	}
+	ns := &segment{nb: bucketsFor(live + grow + 64), n: live}
 	if err := ns.checkSize(); err != nil {
 		panic("docindex: rebuild: " + err.Error())
 	}
