@@ -149,6 +149,8 @@ type Store interface {
 	RecordDelivery(ctx context.Context, d *Delivery, delivered bool) error
 	// Deliveries lists a webhook's delivery log in ID order.
 	Deliveries(ctx context.Context, webhookID, after int64, limit int) ([]*Delivery, error)
+	// DeleteWebhook deletes a webhook and its delivery log; ENOTFOUND.
+	DeleteWebhook(ctx context.Context, id int64, audit *AuditEntry) error
 
 	// DocumentsForReview lists up to limit documents whose review date is
 	// on or before date; with unnoticed, only those whose owner was not yet

@@ -169,6 +169,18 @@ func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
+func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.hub.DeleteWebhook(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (s *Server) setNotifications(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		NotifyOnSearch *bool `json:"notify_on_search"`

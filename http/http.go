@@ -106,6 +106,7 @@ func NewServer(h *hub.Hub, log *slog.Logger, reg *prometheus.Registry) *Server {
 	s.handle("GET /v1/events", s.events)
 	s.handle("POST /v1/webhooks", s.createWebhook)
 	s.handle("GET /v1/webhooks/{id}/deliveries", s.webhookDeliveries)
+	s.handle("DELETE /v1/webhooks/{id}", s.deleteWebhook)
 	s.handle("PATCH /v1/agencies/{id}/notifications", s.setNotifications)
 	s.handle("POST /v1/documents/{id}/review", s.extendReview)
 	s.handle("POST /v1/review/run", s.runReview)

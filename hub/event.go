@@ -296,7 +296,9 @@ func (w *webhooks) deliver(ctx context.Context, hook *lookout.Webhook, secret []
 		if ctx.Err() != nil {
 			return false
 		}
-		if rerr := w.h.store.RecordDelivery(ctx, d, ok); rerr != nil {
+		if rerr := w.h.store.RecordDelivery(ctx, d, ok); isCode(rerr, lookout.ENOTFOUND) {
+			return false // deleted meanwhile
+		} else if rerr != nil {
 			w.h.log.Error("record webhook delivery", "webhook", hook.ID, "err", rerr)
 			return false
 		}
@@ -401,6 +403,24 @@ func (h *Hub) Deliveries(ctx context.Context, id, after int64) ([]*lookout.Deliv
 		return nil, lookout.Errorf(lookout.ENOTFOUND, "webhook %d not found", id)
 	}
 	return h.store.Deliveries(ctx, id, after, 100)
+}
+
+// DeleteWebhook removes one of the caller's webhooks and its log.
+func (h *Hub) DeleteWebhook(ctx context.Context, id int64) error {
+	c, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	w, err := h.store.Webhook(ctx, id)
+	if err != nil {
+		return err
+	}
+	if w.AgencyID != c.Agency.ID {
+		return lookout.Errorf(lookout.ENOTFOUND, "webhook %d not found", id)
+	}
+	audit := entry(c, "webhooks.delete", "", strconv.FormatInt(id, 10))
+	audit.Outcome, audit.Detail = "ok", "url="+w.URL
+	return h.store.DeleteWebhook(ctx, id, audit)
 }
 
 func isLoopbackHost(host string) bool {

@@ -178,8 +178,11 @@ func (db *DB) RecordDelivery(ctx context.Context, d *lookout.Delivery, delivered
 		if d.Time.IsZero() {
 			d.Time = now
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO webhook_deliveries (webhook_id, event_seq, attempt, time, status, error) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-			d.WebhookID, d.EventSeq, d.Attempt, d.Time.Format(timeFormat), d.Status, d.Error).Scan(&d.ID); err != nil {
+		err := tx.QueryRowContext(ctx, `INSERT INTO webhook_deliveries (webhook_id, event_seq, attempt, time, status, error) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ?) RETURNING id`,
+			d.WebhookID, d.EventSeq, d.Attempt, d.Time.Format(timeFormat), d.Status, d.Error, d.WebhookID).Scan(&d.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return lookout.Errorf(lookout.ENOTFOUND, "webhook %d not found", d.WebhookID)
+		} else if err != nil {
 			return err
 		}
 		if delivered {
@@ -187,6 +190,23 @@ func (db *DB) RecordDelivery(ctx context.Context, d *lookout.Delivery, delivered
 			return err
 		}
 		return nil
+	})
+}
+
+// DeleteWebhook deletes a webhook and its delivery log.
+func (db *DB) DeleteWebhook(ctx context.Context, id int64, audit *lookout.AuditEntry) error {
+	return db.write(ctx, func(tx *sql.Tx, now time.Time) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE webhook_id = ?`, id); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM webhooks WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return lookout.Errorf(lookout.ENOTFOUND, "webhook %d not found", id)
+		}
+		return db.appendAudit(ctx, tx, now, audit)
 	})
 }
 

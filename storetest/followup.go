@@ -267,6 +267,18 @@ func testFollowup(t *testing.T, s lookout.Store) {
 		if _, err := s.Webhook(ctx, 999); code(err) != lookout.ENOTFOUND {
 			t.Fatal(err)
 		}
+		if err := s.DeleteWebhook(ctx, w.ID, audit("webhooks.delete", "w")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Webhook(ctx, w.ID); code(err) != lookout.ENOTFOUND {
+			t.Fatalf("deleted webhook: %v", err)
+		}
+		if err := s.RecordDelivery(ctx, &lookout.Delivery{WebhookID: w.ID, EventSeq: head + 2, Attempt: 1, Status: 200}, true); code(err) != lookout.ENOTFOUND {
+			t.Fatalf("delivery to a deleted webhook: %v", err)
+		}
+		if err := s.DeleteWebhook(ctx, w.ID, audit("webhooks.delete", "w")); code(err) != lookout.ENOTFOUND {
+			t.Fatalf("second delete: %v", err)
+		}
 	})
 	t.Run("Review", func(t *testing.T) {
 		due, err := s.DocumentsForReview(ctx, "2037-01-01", true, 10)

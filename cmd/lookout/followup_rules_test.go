@@ -450,6 +450,17 @@ func TestWebhooks(t *testing.T) {
 			t.Errorf("short secret: %d %+v", status, e)
 		}
 	})
+	t.Run("Delete", func(t *testing.T) {
+		if status := n.fra.do("DELETE", "/v1/webhooks/"+created.Webhook.ID, nil, nil); status != 404 {
+			t.Fatalf("FRA deleting DEU's webhook: %d", status)
+		}
+		if status := n.deu.do("DELETE", "/v1/webhooks/"+created.Webhook.ID, nil, nil); status != 204 {
+			t.Fatalf("delete: %d", status)
+		}
+		if status := n.deu.do("GET", "/v1/webhooks/"+created.Webhook.ID+"/deliveries", nil, nil); status != 404 {
+			t.Fatalf("log of a deleted webhook: %d", status)
+		}
+	})
 	t.Run("ErrForbiddenNoEvents", func(t *testing.T) {
 		if status := n.fraNoGrant.do("POST", "/v1/webhooks", map[string]any{"url": srv.URL}, nil); status != 403 {
 			t.Fatalf("%d", status)
