@@ -563,13 +563,22 @@ func (h *Hub) SearchPersons(ctx context.Context, req lookout.PersonSearchRequest
 	if lim == 0 {
 		lim = defPersonLimit
 	}
+	// Most persons are not restricted: ask for what is wanted first, and
+	// for more only when restrictions took some away (explanations cost).
 	var cands []names.Candidate
-	for _, cand := range ix.names.Search(q, overFetchFactor*lim) {
-		if _, ok := ix.visible(int64(cand.ID), c.Country()); ok {
-			cands = append(cands, cand)
-			if len(cands) == lim {
-				break
+	for want := lim; ; want = overFetchFactor * lim {
+		cands = cands[:0]
+		raw := ix.names.Search(q, want)
+		for _, cand := range raw {
+			if _, ok := ix.visible(int64(cand.ID), c.Country()); ok {
+				cands = append(cands, cand)
+				if len(cands) == lim {
+					break
+				}
 			}
+		}
+		if len(cands) == lim || len(raw) < want || want > lim {
+			break
 		}
 	}
 	ids := make([]int64, len(cands))
