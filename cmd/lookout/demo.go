@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,9 +14,12 @@ import (
 	"time"
 
 	"github.com/lookout-network/lookout"
+	"github.com/lookout-network/lookout/afis"
+	"github.com/lookout-network/lookout/dna"
 	"github.com/lookout-network/lookout/docindex"
 	lhttp "github.com/lookout-network/lookout/http"
 	"github.com/lookout-network/lookout/hub"
+	"github.com/lookout-network/lookout/names"
 	"github.com/lookout-network/lookout/pki"
 	"github.com/lookout-network/lookout/sqlite"
 	"github.com/lookout-network/lookout/synth"
@@ -207,7 +211,106 @@ func populateDemo(ctx context.Context, db *sqlite.DB, records int, seed int64, p
 		}
 	}
 	fmt.Fprintf(progress, "demo: %d documents recorded in %.1fs (%d duplicates skipped)\n", stored, time.Since(start).Seconds(), refused)
+	countries := synth.Countries()
+	ncbOf := func(i int) context.Context { return as(ncbs[countries[i%len(countries)]]) }
+	return populateDemoOthers(ctx, h, ncbOf, seed, progress)
+}
+
+// populateDemoOthers records persons, DNA profiles and fingerprints, spread
+// over the demo's NCBs. DNA profiles are the 1,036 real genotypes of the NIST
+// set and fingerprints the FVC templates of the shared reference data beside
+// the project; without it those two databases stay empty.
+func populateDemoOthers(ctx context.Context, h *hub.Hub, ncbOf func(int) context.Context, seed int64, progress io.Writer) error {
+	h.SetPersonIndex(hub.NewPersonIndex())
+	persons := names.Synthetic(uint64(seed), 10_000)
+	byOwner := map[int][]*lookout.Person{}
+	for i, e := range persons {
+		p := &lookout.Person{Name: e.Names[0], Aliases: e.Names[1:], Sex: e.Sex, Reference: fmt.Sprintf("P-%05d", i)}
+		if !e.DateOfBirth.IsZero() {
+			p.DateOfBirth = e.DateOfBirth.String()
+		}
+		byOwner[i%7] = append(byOwner[i%7], p)
+	}
+	recorded := 0
+	for i, ps := range byOwner {
+		errs, err := h.CreatePersons(ncbOf(i), ps)
+		if err != nil {
+			return fmt.Errorf("demo persons: %w", err)
+		}
+		for _, e := range errs {
+			if e == nil {
+				recorded++
+			}
+		}
+	}
+	fmt.Fprintf(progress, "demo: %d persons recorded\n", recorded)
+
+	if pops, err := dna.LoadPopulations(defaultDNAFrequencies); err != nil {
+		fmt.Fprintf(progress, "demo: no DNA profiles (%v)\n", err)
+	} else {
+		h.SetDNAIndex(dna.NewIndex(dna.Options{Populations: pops}))
+		n, err := demoDNA(ctx, h, ncbOf)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(progress, "demo: %d DNA profiles recorded (NIST 1036 genotypes, as offenders)\n", n)
+	}
+	h.SetFingerprintIndex(afis.NewIndex())
+	files, _ := filepath.Glob(filepath.Join(demoFingerprints, "*", "*", "*_1.iso"))
+	enrolled := 0
+	for i, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		set := filepath.Base(filepath.Dir(filepath.Dir(f))) + "-" + filepath.Base(filepath.Dir(f))
+		ref := fmt.Sprintf("%s-%s", set, strings.TrimSuffix(filepath.Base(f), "_1.iso"))
+		if _, err := h.CreateFingerprint(ncbOf(i), &lookout.Fingerprint{Reference: ref, Template: b}); err == nil {
+			enrolled++
+		}
+	}
+	fmt.Fprintf(progress, "demo: %d fingerprint records enrolled (first impression of each FVC finger)\n", enrolled)
 	return nil
+}
+
+// demoFingerprints is where the FVC templates sit beside a checkout.
+const demoFingerprints = "../shared/data/fingerprints"
+
+// demoDNA records the NIST 1036 genotypes as offender profiles.
+func demoDNA(ctx context.Context, h *hub.Hub, ncbOf func(int) context.Context) (int, error) {
+	f, err := os.Open(filepath.Join(defaultDNAFrequencies, "nist1036_genotypes.csv"))
+	if err != nil {
+		return 0, nil
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	header, err := r.Read()
+	if err != nil {
+		return 0, fmt.Errorf("demo DNA: %w", err)
+	}
+	n := 0
+	for i := 0; ; i++ {
+		row, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return n, fmt.Errorf("demo DNA: %w", err)
+		}
+		loci := map[string][]string{}
+		for j := 2; j+1 < len(row) && j+1 < len(header); j += 2 {
+			locus := strings.TrimSuffix(header[j], "_1")
+			if row[j] != "" {
+				loci[locus] = append(loci[locus], row[j])
+			}
+			if row[j+1] != "" && row[j+1] != row[j] {
+				loci[locus] = append(loci[locus], row[j+1])
+			}
+		}
+		if _, err := h.CreateDNAProfile(ncbOf(i), &lookout.DNAProfile{Reference: "NIST-" + row[0], Category: "offender", Loci: loci}); err == nil {
+			n++
+		}
+	}
+	return n, nil
 }
 
 func lowerASCII(s string) string {
@@ -271,7 +374,12 @@ func printDemo(w io.Writer, url string, tokens []demoToken, sample *synth.Docume
 	fmt.Fprintf(w, "    %s %s/v1/documents/check -H 'Authorization: Bearer %s' -d %s\n", curl, url, border, body(sample.Number))
 	fmt.Fprintf(w, "The same number with an OCR error (a possible match):\n")
 	fmt.Fprintf(w, "    %s %s/v1/documents/check -H 'Authorization: Bearer %s' -d %s\n", curl, url, border, body(ocrSlip(sample.Number)))
-	fmt.Fprintf(w, "The hits of the German NCB:\n    %s %s/v1/hits -H 'Authorization: Bearer %s'\n\nStop with Ctrl-C.\n", curl, url, tokens[1].token)
+	fmt.Fprintf(w, "The hits of the German NCB:\n    %s %s/v1/hits -H 'Authorization: Bearer %s'\n", curl, url, tokens[1].token)
+	fmt.Fprintf(w, "The French NCB searches a name (any script, any order) among the persons:\n    %s %s/v1/persons/search -H 'Authorization: Bearer %s' -d '{\"name\": \"%s\"}'\n",
+		curl, url, tokens[2].token, demoPersonName(sample))
+	fmt.Fprintf(w, "and a fingerprint among the enrolled FVC templates (another impression of the same finger):\n    %s %s/v1/fingerprints/search -H 'Authorization: Bearer %s' -d \"{\\\"template\\\": \\\"$(base64 -w0 %s)\\\"}\"\n",
+		curl, url, tokens[2].token, filepath.Join(demoFingerprints, "fvc2002", "DB1_B", "101_2.iso"))
+	fmt.Fprintf(w, "\nStop with Ctrl-C.\n")
 }
 
 // ocrSlip misreads one character of a number the way OCR does.
@@ -286,4 +394,14 @@ func ocrSlip(n string) string {
 	}
 	b[len(b)-1] = '0' + (b[len(b)-1]-'0'+1)%10
 	return string(b)
+}
+
+// demoPersonName is a synthetic person of the demo, written surname first
+// and in lower case, as a search may be.
+func demoPersonName(*synth.Document) string {
+	parts := strings.Fields(names.Synthetic(1, 1)[0].Names[0])
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
+	}
+	return strings.ToLower(strings.Join(parts, " "))
 }
