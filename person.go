@@ -155,6 +155,8 @@ type PersonService interface {
 	CreatePersons(ctx context.Context, ps []*Person) (errs []error, err error)
 	// Person returns a person the caller may see; ENOTFOUND otherwise.
 	Person(ctx context.Context, id int64) (*Person, error)
+	// Persons lists the persons of the caller's country (persons:write).
+	Persons(ctx context.Context, f PersonFilter) ([]*Person, int64, error)
 	// UpdatePerson changes a person; only its owner may (EFORBIDDEN).
 	UpdatePerson(ctx context.Context, id int64, u PersonUpdate) (*Person, error)
 	// DeletePerson deletes a person and withdraws its notices; only its

@@ -81,6 +81,7 @@ func NewServer(h *hub.Hub, log *slog.Logger, reg *prometheus.Registry) *Server {
 	s.handle("POST /v1/fingerprints/searches/{search_id}/decisions", s.decideFingerprint)
 
 	s.handle("POST /v1/persons", s.createPerson)
+	s.handle("GET /v1/persons", s.listPersons)
 	s.handle("POST /v1/persons/batch", s.createPersonBatch)
 	s.handle("POST /v1/persons/search", s.searchPersons)
 	s.handle("GET /v1/persons/{id}", s.getPerson)

@@ -77,6 +77,19 @@ func (s *Server) createPersonBatch(w http.ResponseWriter, r *http.Request) error
 	})
 }
 
+func (s *Server) listPersons(w http.ResponseWriter, r *http.Request) error {
+	after, err := queryInt(r, "cursor")
+	if err != nil {
+		return err
+	}
+	list, next, err := s.hub.Persons(r.Context(), lookout.PersonFilter{After: after})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"persons": list, "next_cursor": cursor(next)})
+	return nil
+}
+
 func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {

@@ -412,6 +412,34 @@ func (h *Hub) Person(ctx context.Context, id int64) (*lookout.Person, error) {
 	return h.visiblePerson(ctx, c, id)
 }
 
+// Persons lists the persons of the caller's country (every country's for
+// the secretariat), a page at a time.
+func (h *Hub) Persons(ctx context.Context, f lookout.PersonFilter) ([]*lookout.Person, int64, error) {
+	c, err := require(ctx, lookout.GrantPersonsWrite)
+	if err != nil {
+		return nil, 0, err
+	}
+	if c.Agency.Kind != lookout.KindSecretariat {
+		f.OwnerCountry = c.Country()
+	}
+	f.Limit = min(max(f.Limit, 0), 1000)
+	if f.Limit == 0 {
+		f.Limit = 100
+	}
+	list, err := h.store.Persons(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	var next int64
+	if len(list) == f.Limit {
+		next = list[len(list)-1].ID
+	}
+	if list == nil {
+		list = []*lookout.Person{}
+	}
+	return list, next, nil
+}
+
 // ownedPerson returns a person the caller owns and may change.
 func (h *Hub) ownedPerson(ctx context.Context, id int64) (*lookout.Caller, *lookout.Person, error) {
 	c, err := require(ctx, lookout.GrantPersonsWrite)

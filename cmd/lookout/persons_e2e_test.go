@@ -148,6 +148,21 @@ func TestPersons(t *testing.T) {
 			t.Fatalf("read by another NCB: %d %+v", status, got)
 		}
 	})
+	t.Run("ListOwnOnly", func(t *testing.T) {
+		var list struct {
+			Persons []person `json:"persons"`
+		}
+		if status := n.deu.do("GET", "/v1/persons", nil, &list); status != 200 || len(list.Persons) != 2 {
+			t.Fatalf("owner's list: %d %+v", status, list)
+		}
+		list.Persons = nil
+		if status := n.fra.do("GET", "/v1/persons", nil, &list); status != 200 || len(list.Persons) != 0 {
+			t.Fatalf("FRA lists German persons: %d %+v", status, list)
+		}
+		if status := n.fraBorder.do("GET", "/v1/persons", nil, nil); status != http.StatusForbidden {
+			t.Fatalf("agency without persons:write lists: %d", status)
+		}
+	})
 	t.Run("SearchAcrossScripts", func(t *testing.T) {
 		for _, q := range []map[string]any{
 			{"name": "PETROV, Vladimir", "date_of_birth": "1975-03-14"},
