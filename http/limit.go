@@ -24,9 +24,10 @@ type Limits struct {
 	SearchWait time.Duration
 }
 
-// DefaultLimits suit a hub on two cores: a border post checking a document
-// a second is far below them, a bulk importer is slowed, not refused.
-var DefaultLimits = Limits{Rate: 2000, Burst: 4000, Searches: 8, SearchWait: 10 * time.Second}
+// DefaultLimits suit a hub on two cores: a national system that forwards
+// every border post's checks under one agency stays below them, while one
+// runaway client cannot take the whole server.
+var DefaultLimits = Limits{Rate: 10000, Burst: 20000, Searches: 8, SearchWait: 10 * time.Second}
 
 // limiter holds one token bucket per agency.
 type limiter struct {

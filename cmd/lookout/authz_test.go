@@ -172,6 +172,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// secretariat's.
 		"POST /v1/persons":        {fixed("/v1/persons"), func(f *authzFixture) string { return fmt.Sprintf(`{"name": "Anna Beispiel %d", "sex": "F"}`, f.next()) }, expect(201, 201, 201, 201, 201, 403)},
 		"POST /v1/persons/batch":  {fixed("/v1/persons/batch"), func(f *authzFixture) string { return fmt.Sprintf(`{"name": "Otto Normal %d", "sex": "M"}`, f.next()) }, expect(200, 200, 200, 200, 200, 403)},
+		"GET /v1/persons":         {fixed("/v1/persons"), nil, expect(200, 200, 200, 200, 200, 403)},
 		"POST /v1/persons/search": {fixed("/v1/persons/search"), fixed(`{"name": "Erika Mustermann"}`), expect(200, 200, 200, 200, 200, 403)},
 		"GET /v1/persons/{id}":    {func(f *authzFixture) string { return "/v1/persons/" + f.person }, nil, expect(200, 200, 200, 404, 200, 403)},
 		"PATCH /v1/persons/{id}":  {func(f *authzFixture) string { return "/v1/persons/" + f.person }, fixed(`{"place_of_birth": "Berlin"}`), expect(403, 200, 403, 404, 200, 403)},
@@ -203,10 +204,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"GET /v1/events":                   {fixed("/v1/events"), nil, expect(200, 200, 200, 200, 200, 200)},
 		"POST /v1/webhooks":                {fixed("/v1/webhooks"), fixed(`{"url": "http://127.0.0.1:9/hook"}`), expect(201, 201, 201, 201, 201, 403)},
 		"GET /v1/webhooks/{id}/deliveries": {func(f *authzFixture) string { return "/v1/webhooks/" + f.webhook + "/deliveries" }, nil, expect(404, 200, 404, 404, 404, 404)},
-		"POST /v1/review/run":              {fixed("/v1/review/run"), nil, expect(200, 403, 403, 403, 403, 403)},
-		"GET /v1/changes":                  {fixed("/v1/changes"), nil, expect(200, 200, 200, 200, 200, 403)},
-		"GET /v1/audit":                    {fixed("/v1/audit"), nil, expect(200, 200, 200, 200, 200, 403)},
-		"GET /v1/audit/checkpoint":         {fixed("/v1/audit/checkpoint"), nil, expect(404, 404, 404, 404, 404, 404)},
+		"DELETE /v1/webhooks/{id}": {func(f *authzFixture) string {
+			var out struct {
+				Webhook struct {
+					ID string `json:"id"`
+				} `json:"webhook"`
+			}
+			n.deu.do("POST", "/v1/webhooks", `{"url": "http://127.0.0.1:9/hook"}`, &out)
+			return "/v1/webhooks/" + out.Webhook.ID
+		}, nil, expect(404, 204, 404, 404, 404, 404)},
+		"POST /v1/review/run":      {fixed("/v1/review/run"), nil, expect(200, 403, 403, 403, 403, 403)},
+		"GET /v1/changes":          {fixed("/v1/changes"), nil, expect(200, 200, 200, 200, 200, 403)},
+		"GET /v1/audit":            {fixed("/v1/audit"), nil, expect(200, 200, 200, 200, 200, 403)},
+		"GET /v1/audit/checkpoint": {fixed("/v1/audit/checkpoint"), nil, expect(404, 404, 404, 404, 404, 404)},
 	}
 
 	routes := n.m.Routes()

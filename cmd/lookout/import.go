@@ -269,6 +269,8 @@ func postBatch(ctx context.Context, client *http.Client, server, token string, r
 		switch {
 		case res.Error != nil && res.Error.Line == 0:
 			return ok, failed, fmt.Errorf("batch stopped: %s", res.Error.Message)
+		case res.Error != nil && (res.Error.Line < 1 || res.Error.Line > len(rows)):
+			return ok, failed, fmt.Errorf("server answered an error for line %d of a batch of %d", res.Error.Line, len(rows))
 		case res.Error != nil:
 			failed++
 			line := rows[res.Error.Line-1].line
