@@ -91,7 +91,22 @@ type part struct {
 	l1      map[uint16]*level2
 	l1list  []*level2
 	general []genProfile
-	n       int
+	// arena holds the packed loci of general-store profiles back to back,
+	// so that a scan reads them sequentially.
+	arena []byte
+	n     int
+}
+
+const arenaChunk = 64 << 10
+
+// store copies packed loci into the arena and returns the copy.
+func (pt *part) store(enc []byte) []byte {
+	if len(pt.arena)+len(enc) > cap(pt.arena) {
+		pt.arena = make([]byte, 0, max(arenaChunk, len(enc)))
+	}
+	start := len(pt.arena)
+	pt.arena = append(pt.arena, enc...)
+	return pt.arena[start:len(pt.arena):len(pt.arena)]
 }
 
 type level2 struct {
@@ -287,15 +302,18 @@ func (ix *Index) add(id uint64, p Profile) error {
 		}
 		row[2*lid], row[2*lid+1] = a, b
 	}
+	pt := ix.parts[p.Category]
 	var gen []byte
 	if !fits {
+		var buf [MaxLoci * (4 + MaxAllelesPerLocus)]byte
+		enc := buf[:0]
 		for i := 0; i < nt; i++ {
 			t := &tmp[i]
-			gen = append(gen, uint8(t.lid), uint8(t.lid>>8), t.required, uint8(t.n))
-			gen = append(gen, t.codes[:t.n]...)
+			enc = append(enc, uint8(t.lid), uint8(t.lid>>8), t.required, uint8(t.n))
+			enc = append(enc, t.codes[:t.n]...)
 		}
+		gen = pt.store(enc)
 	}
-	pt := ix.parts[p.Category]
 	meta := uint8(p.Relationship)
 	if !fits {
 		pt.general = append(pt.general, genProfile{id: id, meta: meta, data: gen})
@@ -403,6 +421,11 @@ func (ix *Index) Compact() {
 	defer ix.mu.Unlock()
 	for _, pt := range ix.parts {
 		pt.general = trim(pt.general)
+		// re-pack the general store: removed profiles leave holes
+		pt.arena = nil
+		for i := range pt.general {
+			pt.general[i].data = pt.store(pt.general[i].data)
+		}
 		for _, l2 := range pt.l1list {
 			for _, bk := range l2.list {
 				bk.sortRuns()
