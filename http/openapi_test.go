@@ -91,3 +91,19 @@ func TestHealthAndMetrics(t *testing.T) {
 		t.Errorf("unknown route: %d %s", rec.Code, rec.Body)
 	}
 }
+
+func TestSecurityHeaders(t *testing.T) {
+	s := MustServer(t)
+	for _, path := range []string{"/healthz", "/v1/whoami", "/v1/openapi.json"} {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		for h, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"} {
+			if got := rec.Header().Get(h); got != want {
+				t.Errorf("%s: %s is %q, want %q", path, h, got, want)
+			}
+		}
+		if !strings.Contains(rec.Header().Get("Content-Security-Policy"), "default-src 'none'") {
+			t.Errorf("%s: no content security policy", path)
+		}
+	}
+}
