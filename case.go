@@ -201,3 +201,11 @@ type StatsRollup struct {
 	Outcomes []OutcomeCount
 	Latency  map[string]LatencyBuckets
 }
+
+// ReviewItem is a record due for review, of any database.
+type ReviewItem struct {
+	Database     string
+	ID           int64
+	OwnerCountry string
+	ReviewDate   string
+}

@@ -156,6 +156,12 @@ type Store interface {
 	// on or before date; with unnoticed, only those whose owner was not yet
 	// told of that review date.
 	DocumentsForReview(ctx context.Context, date string, unnoticed bool, limit int) ([]*Document, error)
+	// RecordsForReview lists up to limit records of database (documents,
+	// persons, dna, fingerprints) whose review date is on or before date;
+	// with unnoticed, only those whose owner was not yet told of it.
+	RecordsForReview(ctx context.Context, database, date string, unnoticed bool, limit int) ([]ReviewItem, error)
+	// NoteRecordReviewDue is NoteReviewDue for a record of any database.
+	NoteRecordReviewDue(ctx context.Context, r ReviewItem, notify []*Event, audit *AuditEntry) error
 	// NoteReviewDue records that the owner of a document was told of its
 	// review date, with the notification and its audit entry.
 	NoteReviewDue(ctx context.Context, d *Document, notify []*Event, audit *AuditEntry) error

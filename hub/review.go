@@ -19,6 +19,9 @@ const ReviewNotice = 183 * 24 * time.Hour
 type ReviewReport struct {
 	Noticed int `json:"noticed"`
 	Expired int `json:"expired"`
+	// Skipped counts expired records that could not be deleted in this
+	// process (their database is not loaded); a later run retries them.
+	Skipped int `json:"skipped,omitempty"`
 }
 
 // RunReview tells owners of the records whose review date falls within six
@@ -71,10 +74,69 @@ func (h *Hub) RunReview(ctx context.Context) (ReviewReport, error) {
 			r.Expired++
 		}
 	}
+	for _, database := range []string{lookout.DatabasePersons, lookout.DatabaseDNA, lookout.DatabaseFingerprints} {
+		if err := h.reviewOther(ctx, database, due, yesterday, &r); err != nil {
+			return r, err
+		}
+	}
 	if r.Noticed+r.Expired > 0 {
 		h.wakeEvents()
 	}
 	return r, nil
+}
+
+// reviewOther reviews the records of another database than documents: the
+// owner is told as for documents, and an expired record is deleted through
+// the database's own deletion, as its owner would, so that it leaves that
+// database's index and whatever rests on it is withdrawn.
+func (h *Hub) reviewOther(ctx context.Context, database, due, yesterday string, r *ReviewReport) error {
+	for {
+		items, err := h.store.RecordsForReview(ctx, database, due, true, 500)
+		if err != nil || len(items) == 0 {
+			return err
+		}
+		for _, it := range items {
+			data, _ := json.Marshal(map[string]any{"review_date": it.ReviewDate})
+			ev := &lookout.Event{Type: lookout.EventReviewDue, Country: it.OwnerCountry, Database: database, RecordID: it.ID, Data: data}
+			audit := &lookout.AuditEntry{AgencyID: systemAgency, Country: lookout.SecretariatCountry, Action: database + ".review_due", Database: database, Object: strconv.FormatInt(it.ID, 10), Outcome: "ok", Detail: "review_date " + it.ReviewDate}
+			if err := h.store.NoteRecordReviewDue(ctx, it, []*lookout.Event{ev}, audit); err != nil && !isCode(err, lookout.ECONFLICT) {
+				return err
+			}
+			r.Noticed++
+		}
+		if len(items) < 500 {
+			break
+		}
+	}
+	var deleters = map[string]func(context.Context, int64) error{
+		lookout.DatabasePersons: h.DeletePerson, lookout.DatabaseDNA: h.DeleteDNAProfile, lookout.DatabaseFingerprints: h.DeleteFingerprint,
+	}
+	items, err := h.store.RecordsForReview(ctx, database, yesterday, false, 10000)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		// The hub acts as the owner's NCB: the deletion's own audit entry
+		// names it, the expiry entry below says why.
+		owner := &lookout.Caller{Agency: &lookout.Agency{ID: systemAgency, Kind: lookout.KindNCB, Country: it.OwnerCountry, Grants: lookout.AllGrants}, Via: "review"}
+		if err := deleters[database](lookout.NewContext(ctx, owner), it.ID); isCode(err, lookout.ENOTFOUND) {
+			continue
+		} else if err != nil {
+			// Its index is not loaded here (lookout review run on a stopped
+			// hub): the serving hub's hourly run expires it.
+			h.log.Warn("record not expired", "database", database, "id", it.ID, "err", err)
+			r.Skipped++
+			continue
+		}
+		data, _ := json.Marshal(map[string]any{"review_date": it.ReviewDate})
+		ev := &lookout.Event{Type: lookout.EventRecordExpired, Country: it.OwnerCountry, Database: database, RecordID: it.ID, Data: data}
+		audit := &lookout.AuditEntry{AgencyID: systemAgency, Country: lookout.SecretariatCountry, Action: database + ".expire", Database: database, Object: strconv.FormatInt(it.ID, 10), Outcome: "ok", Detail: "owner=" + it.OwnerCountry + " review_date=" + it.ReviewDate}
+		if err := h.store.AppendEvents(ctx, []*lookout.Event{ev}, audit); err != nil {
+			return err
+		}
+		r.Expired++
+	}
+	return nil
 }
 
 // ExtendReview moves a record's review date later, with the owner's reason,

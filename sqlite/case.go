@@ -311,6 +311,54 @@ func (db *DB) DocumentsForReview(ctx context.Context, date string, unnoticed boo
 	return collectDocuments(rows)
 }
 
+// reviewTables names the table of each database with a review date.
+var reviewTables = map[string]string{lookout.DatabaseDocuments: "documents", lookout.DatabasePersons: "persons", lookout.DatabaseDNA: "dna_profiles", lookout.DatabaseFingerprints: "fingerprints"}
+
+// RecordsForReview lists records of any database due for review by date.
+func (db *DB) RecordsForReview(ctx context.Context, database, date string, unnoticed bool, n int) ([]lookout.ReviewItem, error) {
+	table, ok := reviewTables[database]
+	if !ok {
+		return nil, lookout.FieldErrorf("database", "database %q has no review dates", database)
+	}
+	q := `SELECT id, owner_country, review_date FROM ` + table + ` t WHERE review_date <= ?`
+	if unnoticed {
+		q += ` AND NOT EXISTS (SELECT 1 FROM review_notices r WHERE r.database = ? AND r.record_id = t.id AND r.review_date = t.review_date)`
+	}
+	args := []any{date}
+	if unnoticed {
+		args = append(args, database)
+	}
+	rows, err := db.r.QueryContext(ctx, q+` ORDER BY review_date, id LIMIT ?`, append(args, limit(n, 1000, 10000))...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []lookout.ReviewItem
+	for rows.Next() {
+		r := lookout.ReviewItem{Database: database}
+		if err := rows.Scan(&r.ID, &r.OwnerCountry, &r.ReviewDate); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// NoteRecordReviewDue records that the owner was told of a review date.
+func (db *DB) NoteRecordReviewDue(ctx context.Context, r lookout.ReviewItem, notify []*lookout.Event, audit *lookout.AuditEntry) error {
+	return db.write(ctx, func(tx *sql.Tx, now time.Time) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO review_notices (database, record_id, review_date, time) VALUES (?, ?, ?, ?)`, r.Database, r.ID, r.ReviewDate, now.Format(timeFormat)); isUnique(err) {
+			return lookout.Errorf(lookout.ECONFLICT, "%s record %d: owner told of review date %s already", r.Database, r.ID, r.ReviewDate)
+		} else if err != nil {
+			return err
+		}
+		if err := insertEvents(ctx, tx, now, notify...); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, now, audit)
+	})
+}
+
 // NoteReviewDue records that the owner was told of a review date.
 func (db *DB) NoteReviewDue(ctx context.Context, d *lookout.Document, notify []*lookout.Event, audit *lookout.AuditEntry) error {
 	return db.write(ctx, func(tx *sql.Tx, now time.Time) error {

@@ -285,6 +285,18 @@ func testFollowup(t *testing.T, s lookout.Store) {
 		if err != nil || len(due) != 1 || due[0].ID != d.ID {
 			t.Fatalf("%+v %v", due, err)
 		}
+		items, err := s.RecordsForReview(ctx, lookout.DatabaseDocuments, "2037-01-01", true, 10)
+		if err != nil || len(items) != 1 || items[0].ID != d.ID || items[0].OwnerCountry != "DEU" || items[0].ReviewDate != d.ReviewDate {
+			t.Fatalf("records for review: %+v %v", items, err)
+		}
+		for _, db := range []string{lookout.DatabasePersons, lookout.DatabaseDNA, lookout.DatabaseFingerprints} {
+			if items, err := s.RecordsForReview(ctx, db, "2099-01-01", false, 10); err != nil || len(items) != 0 {
+				t.Fatalf("%s: %+v %v", db, items, err)
+			}
+		}
+		if _, err := s.RecordsForReview(ctx, "notices", "2099-01-01", false, 10); code(err) != lookout.EINVALID {
+			t.Fatalf("unknown database: %v", err)
+		}
 		if early, _ := s.DocumentsForReview(ctx, "2035-01-01", true, 10); len(early) != 0 {
 			t.Fatalf("not yet due: %+v", early)
 		}
@@ -296,6 +308,12 @@ func testFollowup(t *testing.T, s lookout.Store) {
 		}
 		if again, _ := s.DocumentsForReview(ctx, "2037-01-01", true, 10); len(again) != 0 {
 			t.Fatalf("noticed again: %+v", again)
+		}
+		if again, _ := s.RecordsForReview(ctx, lookout.DatabaseDocuments, "2037-01-01", true, 10); len(again) != 0 {
+			t.Fatalf("noticed again: %+v", again)
+		}
+		if err := s.NoteRecordReviewDue(ctx, items[0], nil, audit("documents.review_due", "d")); code(err) != lookout.ECONFLICT {
+			t.Fatalf("noticed twice through NoteRecordReviewDue: %v", err)
 		}
 		if all, _ := s.DocumentsForReview(ctx, "2037-01-01", false, 10); len(all) != 1 {
 			t.Fatalf("all due: %+v", all)

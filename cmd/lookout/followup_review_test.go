@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"path/filepath"
 	"strconv"
@@ -120,6 +121,40 @@ func TestReview(t *testing.T) {
 			t.Fatalf("audit: %+v", audit)
 		}
 	})
+}
+
+// TestReviewPersons expires a person record past its review date through
+// the persons database's own deletion: out of the store and the name index.
+func TestReviewPersons(t *testing.T) {
+	n := mustNetwork(t)
+	var p struct {
+		ID string `json:"id"`
+	}
+	if status := n.deu.do("POST", "/v1/persons", map[string]any{"name": "Erika Mustermann", "date_of_birth": "1964-08-12", "sex": "F", "nationalities": []string{"DEU"}}, &p); status != 201 {
+		t.Fatalf("person: %d", status)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(n.m.DataDir, "lookout.db")+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE persons SET review_date = '2020-01-01' WHERE id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	var rep struct{ Noticed, Expired, Skipped int }
+	if status := n.sec.do("POST", "/v1/review/run", nil, &rep); status != 200 || rep.Expired != 1 || rep.Skipped != 0 {
+		t.Fatalf("review: %d %+v", status, rep)
+	}
+	if status := n.deu.do("GET", "/v1/persons/"+p.ID, nil, nil); status != 404 {
+		t.Fatalf("expired person still readable: %d", status)
+	}
+	var audit struct {
+		Entries []struct{ Object string } `json:"entries"`
+	}
+	n.sec.do("GET", "/v1/audit?action=persons.expire", nil, &audit)
+	if len(audit.Entries) != 1 || audit.Entries[0].Object != p.ID {
+		t.Fatalf("audit: %+v", audit)
+	}
 }
 
 // TestReviewCommand runs the review on the store of a stopped hub.
