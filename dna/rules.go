@@ -57,7 +57,8 @@ type Rule struct {
 	FullMatchOnly bool
 }
 
-// Rules are the search rules by API name. The hit thresholds follow the
+// Rules are the search rules by API name; change them only before the
+// first search (they are read without a lock). The hit thresholds follow the
 // NDIS rarity floor (1 in 10 million) for identity rules and the published
 // kinship index threshold of 10,000 for relatives.
 var Rules = map[string]Rule{
@@ -97,7 +98,8 @@ var identityRules = []string{"high", "moderate", "low", "prum"}
 var codisRules = []string{"high", "moderate", "low"}
 var kinshipRules = []string{"parent_child", "sibling"}
 
-// Matrix is the category matrix: a query is searched only against the
+// Matrix is the category matrix (change it only before the first search):
+// a query is searched only against the
 // targets of the row matching its category and rule. Relatives of missing
 // persons are never compared with criminal categories, and mixtures take no
 // part in Prüm searches (the annex forbids them).
