@@ -113,6 +113,18 @@ func (db *DB) DocumentsByID(ctx context.Context, ids []int64) ([]*lookout.Docume
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	if len(ids) == 1 && db.documentByID != nil {
+		// The common case on the check path (one hit): a statement
+		// prepared once instead of SQL parsed on every check.
+		d, err := scanDocument(db.documentByID.QueryRowContext(ctx, ids[0]))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return []*lookout.Document{d}, nil
+	}
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id

@@ -42,8 +42,10 @@ type DB struct {
 	mu   sync.Mutex
 	head *lookout.AuditEntry
 
-	// stmts are the hot statements, prepared on w at open.
-	stmts map[string]*sql.Stmt
+	// stmts are the hot statements, prepared on w at open; documentByID
+	// is the read of one document, prepared on r.
+	stmts        map[string]*sql.Stmt
+	documentByID *sql.Stmt
 
 	// Now is the clock of every transaction; tests replace it.
 	Now lookout.Clock
@@ -90,6 +92,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	if err := db.prepareHot(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.prepareReads(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -283,6 +289,12 @@ func (db *DB) prepareHot(ctx context.Context) error {
 		db.stmts[q] = st
 	}
 	return nil
+}
+
+// prepareReads prepares the hot reads on the read pool.
+func (db *DB) prepareReads(ctx context.Context) (err error) {
+	db.documentByID, err = db.r.PrepareContext(ctx, `SELECT `+documentColumns+` FROM documents WHERE id = ?`)
+	return err
 }
 
 // prepared returns the cached statement of q bound to tx, or nil.
