@@ -157,3 +157,40 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// Searches share the index with writers: run under -race to check the locking.
+func TestConcurrentAddSearch(t *testing.T) {
+	samples := MustSamples(t, dna.Offender)
+	kit := sortedCopy(dna.EvalKit)
+	ix := MustIndex(t, 0, nil)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i, s := range samples[:300] {
+			if err := ix.Add(uint64(i+1), s.Profile.Restrict(kit)); err != nil {
+				t.Error(err)
+				return
+			}
+			if i%50 == 49 {
+				ix.Compact()
+				ix.Remove(uint64(i))
+			}
+		}
+	}()
+	q := samples[299].Profile.Restrict(kit)
+	q.Category = dna.CrimeScene
+	for {
+		select {
+		case <-done:
+			res, err := ix.Search(dna.Request{Query: q, Rule: "high"})
+			if err != nil || len(res.Candidates) != 1 || res.Candidates[0].ID != 300 {
+				t.Fatalf("after the writer: %v %+v", err, res.Candidates)
+			}
+			return
+		default:
+			if _, err := ix.Search(dna.Request{Query: q, Rule: "moderate"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
