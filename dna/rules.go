@@ -62,16 +62,17 @@ type Rule struct {
 // NDIS rarity floor (1 in 10 million) for identity rules and the published
 // kinship index threshold of 10,000 for relatives.
 var Rules = map[string]Rule{
-	"high":         {Name: "high", Method: CODIS, Stringency: High, MinSharedLoci: 8, HitLog10LR: 7, MinLog10LR: math0},
-	"moderate":     {Name: "moderate", Method: CODIS, Stringency: Moderate, MinSharedLoci: 8, HitLog10LR: 7, MinLog10LR: math0},
-	"low":          {Name: "low", Method: CODIS, Stringency: Low, MinSharedLoci: 8, HitLog10LR: 7, FullMatchOnly: true, MinLog10LR: math0},
-	"prum":         {Name: "prum", Method: Prum, MinSharedLoci: 6, MaxMismatches: 1, HitLog10LR: 7, FullMatchOnly: true, MinLog10LR: math0},
+	"high":         {Name: "high", Method: CODIS, Stringency: High, MinSharedLoci: 8, HitLog10LR: 7, MinLog10LR: noFloor},
+	"moderate":     {Name: "moderate", Method: CODIS, Stringency: Moderate, MinSharedLoci: 8, HitLog10LR: 7, MinLog10LR: noFloor},
+	"low":          {Name: "low", Method: CODIS, Stringency: Low, MinSharedLoci: 8, HitLog10LR: 7, FullMatchOnly: true, MinLog10LR: noFloor},
+	"prum":         {Name: "prum", Method: Prum, MinSharedLoci: 6, MaxMismatches: 1, HitLog10LR: 7, FullMatchOnly: true, MinLog10LR: noFloor},
 	"parent_child": {Name: "parent_child", Method: Kinship, MinSharedLoci: 8, K1: 1, Mutation: 0.002, Relationships: []Relationship{Mother, Father, Child}, MinLog10LR: 0, HitLog10LR: 4},
 	"sibling":      {Name: "sibling", Method: Kinship, MinSharedLoci: 8, K0: 0.25, K1: 0.5, K2: 0.25, Relationships: []Relationship{Sibling}, MinLog10LR: 0, HitLog10LR: 4},
 }
 
-// math0 is "no floor": identity rules list every candidate that passes.
-const math0 = -1e9
+// noFloor is "no floor": identity rules list every candidate that passes
+// the rule, whatever its likelihood ratio.
+const noFloor = -1e9
 
 // LookupRule finds a rule by API name.
 func LookupRule(name string) (Rule, error) {

@@ -263,7 +263,7 @@ rows:
 				mask |= 1 << j
 			}
 		}
-		if shared >= pl.minLoci {
+		if shared >= pl.minLoci && -lg >= pl.rule.MinLog10LR {
 			t.push(hit{id: bk.ids[i], meta: bk.meta[i], cat: u.cat, shared: shared, mism: mism, log10: -lg, mask: mask})
 		}
 	}
@@ -300,7 +300,7 @@ rows:
 				mask |= 1 << j
 			}
 		}
-		if shared >= pl.minLoci {
+		if shared >= pl.minLoci && -lg >= pl.rule.MinLog10LR {
 			t.push(hit{id: bk.ids[i], meta: bk.meta[i], cat: u.cat, shared: shared, mism: mism, log10: -lg, mask: mask})
 		}
 	}
@@ -441,7 +441,7 @@ func (pl *plan) compareGeneral(g *genProfile, cat Category) (hit, bool) {
 		}
 	}
 	h.log10 = -lg
-	if h.shared < pl.minLoci || (pl.rule.Method == Kinship && h.log10 < pl.rule.MinLog10LR) {
+	if h.shared < pl.minLoci || h.log10 < pl.rule.MinLog10LR {
 		return h, false
 	}
 	return h, true
