@@ -138,11 +138,3 @@ type AuditService interface {
 	// the entries of its own country, the secretariat every entry.
 	AuditEntries(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
 }
-
-// StatsService answers statistics.
-type StatsService interface {
-	// Stats returns checks and hits per database and day for the caller's
-	// country (every country for the secretariat); EFORBIDDEN without
-	// stats:read or for another country.
-	Stats(ctx context.Context, f StatsFilter) ([]StatsRow, error)
-}

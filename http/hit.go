@@ -23,34 +23,6 @@ func (s *Server) listHits(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) getHit(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	h, err := s.hub.Hit(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, h)
-	return nil
-}
-
-func (s *Server) stats(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	rows, err := s.hub.Stats(r.Context(), lookout.StatsFilter{From: q.Get("from"), To: q.Get("to"), Country: q.Get("country")})
-	if err != nil {
-		return err
-	}
-	var checks, hits int64
-	for _, row := range rows {
-		checks += row.Checks
-		hits += row.Hits
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"stats": rows, "total": map[string]int64{"checks": checks, "hits": hits}, "next_cursor": ""})
-	return nil
-}
-
 func (s *Server) changes(w http.ResponseWriter, r *http.Request) error {
 	since, err := queryInt(r, "since")
 	if err != nil {

@@ -2,7 +2,6 @@ package hub
 
 import (
 	"context"
-	"time"
 
 	"github.com/lookout-network/lookout"
 )
@@ -60,39 +59,6 @@ func (h *Hub) AuditEntries(ctx context.Context, f lookout.AuditFilter) ([]*looko
 		f.Country = c.Country()
 	}
 	return h.store.AuditEntries(ctx, f)
-}
-
-// Stats returns checks and hits per database and day.
-func (h *Hub) Stats(ctx context.Context, f lookout.StatsFilter) ([]lookout.StatsRow, error) {
-	c, err := require(ctx, lookout.GrantStatsRead)
-	if err != nil {
-		return nil, err
-	}
-	if c.Agency.Kind != lookout.KindSecretariat {
-		if f.Country != "" && f.Country != c.Country() {
-			return nil, lookout.Errorf(lookout.EFORBIDDEN, "%s reads the statistics of its own country, not of %s", c.Country(), f.Country)
-		}
-		f.Country = c.Country()
-	} else if f.Country != "" {
-		if f.Country, err = country("country", f.Country); err != nil {
-			return nil, err
-		}
-	}
-	today := h.now()
-	if f.To == "" {
-		f.To = today.Format(lookout.DateLayout)
-	} else if err := date("to", f.To, time.Time{}); err != nil {
-		return nil, err
-	}
-	if f.From == "" {
-		f.From = today.AddDate(0, 0, -30).Format(lookout.DateLayout)
-	} else if err := date("from", f.From, time.Time{}); err != nil {
-		return nil, err
-	}
-	if f.From > f.To {
-		return nil, lookout.FieldErrorf("from", "from %s is after to %s", f.From, f.To)
-	}
-	return h.store.Stats(ctx, f)
 }
 
 // Changes returns the change feed after since, for mirrors and peers; it

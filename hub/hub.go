@@ -73,7 +73,6 @@ var (
 	_ lookout.DocumentService    = (*Hub)(nil)
 	_ lookout.HitService         = (*Hub)(nil)
 	_ lookout.AuditService       = (*Hub)(nil)
-	_ lookout.StatsService       = (*Hub)(nil)
 	_ lookout.DNAService         = (*Hub)(nil)
 	_ lookout.FingerprintService = (*Hub)(nil)
 	_ lookout.PersonService      = (*Hub)(nil)
