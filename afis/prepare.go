@@ -184,7 +184,11 @@ func cellOf(e edge) int {
 
 // cellsAround calls f with every cell that holds an edge compatible with e.
 func cellsAround(e edge, f func(c int)) {
-	l0, l1 := max(int(e.length)-lengthTol, 0)/cellLen, min(int(e.length)+lengthTol, maxEdge)/cellLen
+	// The length tolerance of a pair grows with both lengths (see agree);
+	// bound it from this edge's length alone, which keeps short edges, the
+	// most common, in fewer cells.
+	lt := min(lengthTol, (lengthTolBase*lengthTolDiv+2*int(e.length))/(lengthTolDiv-1)+1)
+	l0, l1 := max(int(e.length)-lt, 0)/cellLen, min(int(e.length)+lt, maxEdge)/cellLen
 	a0, a1 := (int(e.a1)-angleTol)>>4, (int(e.a1)+angleTol)>>4
 	b0, b1 := (int(e.a2)-angleTol)>>4, (int(e.a2)+angleTol)>>4
 	for l := l0; l <= l1; l++ {
