@@ -45,7 +45,7 @@ func fuzzServer(tb testing.TB) (*lhttp.Server, string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h.SetDNAIndex(dna.NewIndex(dna.Options{Populations: pops}))
+	h.SetDNAIndex(dna.NewIndex(dna.Options{Populations: pops}), pops)
 	h.SetFingerprintIndex(afis.NewIndex())
 	h.SetPersonIndex(hub.NewPersonIndex())
 	_, token, err := h.CreateAgency(lookout.NewContext(ctx, &lookout.Caller{Agency: sec}), &lookout.Agency{ID: "ncb-deu", Kind: lookout.KindNCB, Country: "DEU", Name: "NCB"})

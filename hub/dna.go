@@ -15,7 +15,11 @@ import (
 
 var referencePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/:-]{0,99}$`)
 
-// OpenDNAIndex builds the DNA index of every profile in store.
+// compactEvery is how many profiles are added between two compactions of
+// the DNA index: added profiles are scanned in full until compacted.
+const compactEvery = 10000
+
+// OpenDNAIndex builds the DNA index of every profile in store, compacted.
 func OpenDNAIndex(ctx context.Context, store lookout.Store, pops dna.Populations) (*dna.Index, error) {
 	ix := dna.NewIndex(dna.Options{Populations: pops})
 	err := store.ScanDNAProfiles(ctx, func(p *lookout.DNAProfile) error {
@@ -28,12 +32,14 @@ func OpenDNAIndex(ctx context.Context, store lookout.Store, pops dna.Populations
 	if err != nil {
 		return nil, fmt.Errorf("build DNA index: %w", err)
 	}
+	ix.Compact()
 	return ix, nil
 }
 
-// SetDNAIndex gives the hub its DNA index; without one the DNA routes answer
+// SetDNAIndex gives the hub its DNA index and the allele frequencies its
+// upload rules weigh profiles with; without an index the DNA routes answer
 // that the database is not available.
-func (h *Hub) SetDNAIndex(ix *dna.Index) { h.dna = ix }
+func (h *Hub) SetDNAIndex(ix *dna.Index, pops dna.Populations) { h.dna, h.dnaPops = ix, pops }
 
 func (h *Hub) dnaIndex() (*dna.Index, error) {
 	if h.dna == nil {
@@ -72,23 +78,6 @@ func dnaProfile(category, relationship, kit string, loci map[string][]string) (d
 	return dna.Profile{Category: cat, Relationship: rel, Kit: kit, Loci: ls}, nil
 }
 
-// canonicalLoci writes engine loci back in the API's shape, with canonical
-// locus names and allele calls.
-func canonicalLoci(ls []dna.Locus) map[string][]string {
-	out := make(map[string][]string, len(ls))
-	for _, l := range ls {
-		calls := make([]string, len(l.Alleles))
-		for i, a := range l.Alleles {
-			calls[i] = a.Text
-			if a.Required {
-				calls[i] += "!"
-			}
-		}
-		out[l.Name] = calls
-	}
-	return out
-}
-
 // CreateDNAProfile records a profile of the caller's country.
 func (h *Hub) CreateDNAProfile(ctx context.Context, p *lookout.DNAProfile) (*lookout.DNAProfile, error) {
 	c, err := require(ctx, lookout.GrantDNAWrite)
@@ -106,6 +95,16 @@ func (h *Hub) CreateDNAProfile(ctx context.Context, p *lookout.DNAProfile) (*loo
 	if err != nil {
 		return nil, err
 	}
+	// The upload rules of the category: the loci it needs, and for
+	// crime-scene profiles a floor on how common the profile may be.
+	if err := prof.Validate(); err != nil {
+		return nil, lookout.FieldErrorf("loci", "%v", err)
+	}
+	if pop, err := h.dnaPops.Lookup(dna.DefaultPopulation); err == nil {
+		if err := dna.CheckRarity(prof, pop, dna.DefaultTheta); err != nil {
+			return nil, lookout.FieldErrorf("loci", "%v", err)
+		}
+	}
 	now := h.now()
 	if p.Restriction, err = restriction(p.Restriction, c.Country()); err != nil {
 		return nil, err
@@ -115,7 +114,7 @@ func (h *Hub) CreateDNAProfile(ctx context.Context, p *lookout.DNAProfile) (*loo
 	} else if err := date("review_date", p.ReviewDate, time.Time{}); err != nil {
 		return nil, err
 	}
-	p.Loci, p.OwnerCountry, p.CreatedBy = canonicalLoci(prof.Loci), c.Country(), c.Agency.ID
+	p.Loci, p.OwnerCountry, p.CreatedBy = prof.LociMap(), c.Country(), c.Agency.ID
 	errs, err := h.store.InsertDNAProfiles(ctx, []*lookout.DNAProfile{p}, func(p *lookout.DNAProfile) *lookout.AuditEntry {
 		e := entry(c, "dna.create", lookout.DatabaseDNA, strconv.FormatInt(p.ID, 10))
 		e.Outcome, e.Detail = "ok", fmt.Sprintf("reference=%s category=%s loci=%d", p.Reference, p.Category, len(p.Loci))
@@ -129,6 +128,9 @@ func (h *Hub) CreateDNAProfile(ctx context.Context, p *lookout.DNAProfile) (*loo
 	}
 	if err := ix.Add(uint64(p.ID), prof); err != nil {
 		h.log.Error("index DNA profile", "id", p.ID, "err", err)
+	}
+	if h.dnaAdded.Add(1)%compactEvery == 0 {
+		ix.Compact()
 	}
 	return p, nil
 }

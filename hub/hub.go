@@ -12,6 +12,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lookout-network/lookout"
@@ -48,7 +49,11 @@ type Hub struct {
 	store lookout.Store
 	docs  DocumentIndex
 	dna   *dna.Index
-	afis  *afis.Index
+	// dnaPops are the allele frequencies of the DNA upload rules;
+	// dnaAdded counts profiles added since start, for compaction.
+	dnaPops  dna.Populations
+	dnaAdded atomic.Int64
+	afis     *afis.Index
 	// persons is the nominal database in memory (person.go).
 	persons *PersonIndex
 	log     *slog.Logger

@@ -83,8 +83,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	MustCreateAgency(t, n.deu, map[string]any{"id": "deu-spare", "kind": "agency", "country": "DEU", "name": "Spare"})
 	n.deu.do("PATCH", "/v1/agencies/deu-off", map[string]any{"disabled": true}, nil)
 	deny := `"restriction": {"deny": ["GBR"]}`
+	loci, _ := json.Marshal(offenderLoci)
 	f.doc = mustID(t, n.deu, "/v1/documents", `{"number": "C01X00T47", "issuing_country": "DEU", "type": "passport", "status": "stolen", `+deny+`}`, 201)
-	f.dnaID = mustID(t, n.deu, "/v1/dna/profiles", `{"reference": "M-1", "category": "offender", "loci": {"D3S1358": ["15","16"], "vWA": ["17","18"], "FGA": ["21","24"], "TH01": ["6","9.3"], "D8S1179": ["12","13"], "D21S11": ["28","30"], "D18S51": ["14","16"]}, `+deny+`}`, 201)
+	f.dnaID = mustID(t, n.deu, "/v1/dna/profiles", `{"reference": "M-1", "category": "offender", "loci": `+string(loci)+`, `+deny+`}`, 201)
 	tmpl := base64.StdEncoding.EncodeToString(mustTemplate(t, "101_1.iso"))
 	f.fpID = mustID(t, n.deu, "/v1/fingerprints", `{"reference": "F-1", "template": "`+tmpl+`", `+deny+`}`, 201)
 	f.person = mustID(t, n.deu, "/v1/persons", `{"name": "Erika Mustermann", "date_of_birth": "1964-08-12", "sex": "F", "nationalities": ["DEU"], `+deny+`}`, 201)
@@ -101,7 +102,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		return "/v1/documents/" + mustID(t, n.deu, "/v1/documents", fmt.Sprintf(`{"number": "D%07d", "issuing_country": "DEU", "type": "passport", "status": "lost", %s}`, f.next(), deny), 201)
 	}
 	freshDNA := func(f *authzFixture) string {
-		return "/v1/dna/profiles/" + mustID(t, n.deu, "/v1/dna/profiles", fmt.Sprintf(`{"reference": "X-%d", "category": "offender", "loci": {"D3S1358": ["15"]}, %s}`, f.next(), deny), 201)
+		return "/v1/dna/profiles/" + mustID(t, n.deu, "/v1/dna/profiles", fmt.Sprintf(`{"reference": "X-%d", "category": "offender", "loci": %s, %s}`, f.next(), loci, deny), 201)
 	}
 	freshFP := func(f *authzFixture) string {
 		return "/v1/fingerprints/" + mustID(t, n.deu, "/v1/fingerprints", fmt.Sprintf(`{"reference": "X-%d", "template": "%s", %s}`, f.next(), tmpl, deny), 201)
@@ -120,7 +121,6 @@ func TestAuthorizationMatrix(t *testing.T) {
 		decided = fmt.Sprintf(`{"fingerprint_id": "%s", "position": %d, "decision": "not_identified"}`, res.Candidates[0].Fingerprint.ID, res.Candidates[0].Position)
 		return "/v1/fingerprints/searches/" + res.SearchID + "/decisions"
 	}
-	loci, _ := json.Marshal(offenderLoci)
 	stain := `{"loci": ` + string(loci) + `, "category": "crime_scene", "rule": "moderate"}`
 
 	matrix := map[string]row{
@@ -153,7 +153,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 		// DNA and fingerprints: any member records its own; only the owner deletes.
 		"POST /v1/dna/profiles": {fixed("/v1/dna/profiles"), func(f *authzFixture) string {
-			return fmt.Sprintf(`{"reference": "P-%d", "category": "offender", "loci": {"D3S1358": ["15"]}}`, f.next())
+			return fmt.Sprintf(`{"reference": "P-%d", "category": "offender", "loci": %s}`, f.next(), loci)
 		}, expect(201, 201, 201, 201, 201, 403)},
 		"GET /v1/dna/profiles/{id}":    {func(f *authzFixture) string { return "/v1/dna/profiles/" + f.dnaID }, nil, expect(200, 200, 200, 404, 200, 403)},
 		"DELETE /v1/dna/profiles/{id}": {freshDNA, nil, expect(403, 204, 403, 404, 204, 403)},

@@ -248,7 +248,7 @@ func populateDemoOthers(ctx context.Context, h *hub.Hub, ncbOf func(int) context
 	if pops, err := dna.LoadPopulations(defaultDNAFrequencies); err != nil {
 		fmt.Fprintf(progress, "demo: no DNA profiles (%v)\n", err)
 	} else {
-		h.SetDNAIndex(dna.NewIndex(dna.Options{Populations: pops}))
+		h.SetDNAIndex(dna.NewIndex(dna.Options{Populations: pops}), pops)
 		n, err := demoDNA(ctx, h, ncbOf)
 		if err != nil {
 			return err

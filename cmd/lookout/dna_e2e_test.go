@@ -100,6 +100,8 @@ func TestDNA(t *testing.T) {
 			{map[string]any{"reference": "X3", "category": "suspect", "loci": offenderLoci}, "category"},
 			{map[string]any{"reference": "X4", "category": "relative", "loci": offenderLoci}, "relationship"},
 			{map[string]any{"reference": "John Smith", "category": "offender", "loci": offenderLoci}, "reference"},
+			// The offender upload rule wants the INTERPOL core loci.
+			{map[string]any{"reference": "X5", "category": "offender", "loci": map[string][]string{"D3S1358": {"15"}, "vWA": {"17"}, "FGA": {"21", "24"}}}, "loci"},
 		} {
 			var e apiError
 			if status := n.deu.do("POST", "/v1/dna/profiles", tc.body, &e); status != http.StatusBadRequest || e.Error.Field != tc.field {

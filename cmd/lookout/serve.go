@@ -287,7 +287,7 @@ func (m *Main) openDNA(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.hub.SetDNAIndex(ix)
+	m.hub.SetDNAIndex(ix, pops)
 	m.Log.Info("DNA index loaded", "profiles", ix.Len(), "populations", len(pops))
 	return nil
 }
