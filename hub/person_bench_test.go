@@ -22,6 +22,7 @@ import (
 	"github.com/lookout-network/lookout/docindex"
 	"github.com/lookout-network/lookout/names"
 	"github.com/lookout-network/lookout/sqlite"
+	"golang.org/x/sys/unix"
 )
 
 // alpha3 maps the synthetic generator's alpha-2 nationalities.
@@ -36,11 +37,13 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// threadCPU is the CPU time of the calling thread.
+// threadCPU is the CPU time of the calling thread, to the nanosecond
+// (getrusage's per-thread figures are adjusted to ticks and useless for
+// intervals of a millisecond).
 func threadCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_THREAD, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	var ts unix.Timespec
+	unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts)
+	return time.Duration(ts.Nano())
 }
 
 // envInt reads a benchmark size from the environment.
