@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -273,7 +272,7 @@ func (ix *Index) scan(ctx context.Context, lo, hi int, bm *bitmap, density float
 				sum += d * d
 			}
 		}
-		c := coarse{score: float32(sum / math.Sqrt(float64(len(keys))+1)), i: uint32(i)}
+		c := coarse{score: float32(sum / float64(len(keys)+1)), i: uint32(i)}
 		if len(heap) < k {
 			heap = append(heap, c)
 			for j := len(heap) - 1; j > 0; {
