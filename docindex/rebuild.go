@@ -146,62 +146,124 @@ func (x *Index) pendingRefs() []ref {
 	return extra
 }
 
-// buildFrom builds a new table holding the live records of old, reading
-// the old table in place: the records are old's id order merged with extra
-// (records written since old was built), minus the dead. It runs without
-// the lock while the writer may be killing and adding records in old, so it
-// reads old's table only atomically and none of its counters; the log
-// replayed at install time corrects for what changed.
+// buildFrom builds a new table holding the live records of old that are
+// in its id snapshot: old's id order plus extra (records written since old
+// was built, by id). It runs without the lock while the writer may be
+// killing and adding records in old, so it reads old's table only
+// atomically and none of its counters, and it takes no record outside the
+// snapshot: the log replayed at install time adds those and applies the
+// deletions that came after its scan.
 func buildFrom(x *Index, old *segment, extra []ref, sizeHint int) *segment {
-	// Old slots of the live records, in id order.
-	order := make([]uint32, 0, sizeHint)
+	nslots := len(old.table) * slotsPerBucket
+	// The snapshot's slots as a bitmap (an eighth of a byte a slot), so
+	// that the old table can be scanned in order rather than read at random.
+	in := make([]uint64, (nslots+63)/64)
 	for _, slot := range old.byID {
-		m := atomic.LoadUint64(old.slotMeta(slot))
-		for len(extra) > 0 && extra[0].id < metaID(m) {
-			if !old.isDead(extra[0].slot) {
-				order = append(order, extra[0].slot)
-			}
-			extra = extra[1:]
-		}
-		if m&deadBit == 0 {
-			order = append(order, slot)
-		}
+		in[slot>>6] |= 1 << (slot & 63)
 	}
 	for _, e := range extra {
-		if !old.isDead(e.slot) {
-			order = append(order, e.slot)
+		in[e.slot>>6] |= 1 << (e.slot & 63)
+	}
+	grow := sizeHint / 8
+	if sizeHint < 1<<24 {
+		// Half as many again while the index is small: loading it one Put at
+		// a time then costs few rebuilds.
+		grow = sizeHint / 2
+	}
+	ns := &segment{nb: bucketsFor(sizeHint + grow + 64)}
+	parts := make([][]uint64, 2)
+	parallelFor2(nslots, func(part, lo, hi int) {
+		keys := make([]uint64, 0, sizeHint/2+64)
+		for slot := lo; slot < hi; slot++ {
+			if in[slot>>6]&(1<<(slot&63)) == 0 {
+				continue
+			}
+			num := old.slotNum(uint32(slot))
+			if num == 0 || old.isDead(uint32(slot)) {
+				continue
+			}
+			keys = append(keys, ns.home(uint32(x.skelOf(num)>>32))<<32|uint64(slot))
 		}
-	}
-	live := len(order)
-	// Room to grow before the next rebuild: half as many again while the
-	// index is small (loading one Put at a time then costs few rebuilds),
-	// an eighth once it is large (memory counts more than rebuilds then).
-	grow := live / 8
-	if live < 1<<24 {
-		grow = live / 2
-	}
-	ns := &segment{nb: bucketsFor(live + grow + 64), n: live}
+		parts[part] = keys
+	})
+	in = nil
+	keys := append(parts[0], parts[1]...)
+	parts = nil
+	ns.n = len(keys)
 	if err := ns.checkSize(); err != nil {
 		panic("docindex: rebuild: " + err.Error())
 	}
-	keys := make([]uint64, live)
-	parallelFor(live, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			keys[i] = ns.home(uint32(x.skelOf(old.slotNum(order[i]))>>32))<<32 | uint64(i)
-		}
-	})
-	byID := make([]uint32, live)
+	// newSlotOf holds new slot + 1 by old slot, 0 for records not taken.
+	newSlotOf := make([]uint32, nslots)
 	err := ns.place(keys,
-		func(i uint32) (uint64, uint64) {
-			return old.slotNum(order[i]), atomic.LoadUint64(old.slotMeta(order[i])) &^ deadBit
+		func(ref uint32) (uint64, uint64) {
+			return old.slotNum(ref), atomic.LoadUint64(old.slotMeta(ref)) &^ deadBit
 		},
-		func(i, slot uint32) { byID[i] = slot })
+		func(ref, slot uint32) { newSlotOf[ref] = slot + 1 })
 	if err != nil {
 		panic("docindex: rebuild: " + err.Error())
 	}
+	keys = nil
+	// Id order: old's, less what was not taken; fresh ids (above old's
+	// largest) follow in order; other records written since are merged in.
+	byID := make([]uint32, 0, ns.n)
+	for _, slot := range old.byID {
+		if v := newSlotOf[slot]; v != 0 {
+			byID = append(byID, v-1)
+		}
+	}
+	var side []ref
+	for _, e := range extra {
+		v := newSlotOf[e.slot]
+		if v == 0 {
+			continue
+		}
+		if e.id > old.maxID {
+			byID = append(byID, v-1) // extra is sorted: tail ids stay in order
+		} else {
+			side = append(side, ref{e.id, v - 1})
+		}
+	}
+	if len(side) > 0 {
+		byID = mergeSide(ns, byID, side)
+	}
 	ns.byID = byID
-	if live > 0 {
-		ns.maxID = metaID(*ns.slotMeta(byID[live-1]))
+	if len(byID) > 0 {
+		ns.maxID = metaID(*ns.slotMeta(byID[len(byID)-1]))
 	}
 	return ns
+}
+
+// mergeSide inserts side (sorted by id, all below the ids appended after
+// old's order) into byID, finding each place by binary search: side holds
+// only records moved since the last build, few beside the rest.
+func mergeSide(ns *segment, byID []uint32, side []ref) []uint32 {
+	out := make([]uint32, 0, len(byID)+len(side))
+	idAt := func(i int) uint64 { return metaID(*ns.slotMeta(byID[i])) }
+	from := 0
+	for _, e := range side {
+		lo, hi := from, len(byID)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if idAt(m) < e.id {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		out = append(append(out, byID[from:lo]...), e.slot)
+		from = lo
+	}
+	return append(out, byID[from:]...)
+}
+
+// parallelFor2 splits [0, n) in two halves run at once.
+func parallelFor2(n int, fn func(part, lo, hi int)) {
+	done := make(chan struct{})
+	go func() {
+		fn(1, n/2, n)
+		close(done)
+	}()
+	fn(0, 0, n/2)
+	<-done
 }
