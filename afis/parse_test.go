@@ -259,3 +259,33 @@ func TestType9Legacy(t *testing.T) {
 		}
 	})
 }
+
+func TestType9LegacyHeightFromType4(t *testing.T) {
+	// A transaction: Type-1, a Type-4 image of 197 rows (19.69 px/mm) with
+	// IDC 1, and a legacy Type-9 record with no image size of its own.
+	nine := "9.001:0\x1d9.002:01\x1d9.004:S\x1d9.012:001\x1f02000900180\x1f5\x1fA\x1c"
+	nine = strings.Replace(nine, "9.001:0", "9.001:"+itoa(len(nine)+1), 1)
+	four := make([]byte, 20)
+	binary.BigEndian.PutUint32(four, 20)
+	four[4] = 1                                // IDC
+	binary.BigEndian.PutUint16(four[13:], 150) // HLL
+	binary.BigEndian.PutUint16(four[15:], 197) // VLL
+	body := "\x1d1.002:0500\x1d1.003:1\x1f2\x1e4\x1f01\x1e9\x1f01\x1c"
+	one := "1.001:" + itoa(len("1.001:")+2+len(body)) + body
+	data := append(append([]byte(one), four...), nine...)
+	rec, err := afis.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := rec.Templates[0].Minutiae[0]
+	wantY := (197/19.69*100 - 900) * afis.PPCM500 / 1000
+	if math.Abs(m.Y-wantY) > 1e-6 || math.Abs(m.Angle) > 1e-9 {
+		t.Fatalf("got %+v, want y %.3f angle 0", m, wantY)
+	}
+	t.Run("ErrInvalidField/NonNumericIDC", func(t *testing.T) {
+		bad := strings.Replace(string(data), "9.002:01", "9.002:xy", 1)
+		if _, err := afis.Parse([]byte(bad)); !errors.Is(err, afis.ErrInvalidField) {
+			t.Fatalf("got %v, want ErrInvalidField", err)
+		}
+	})
+}

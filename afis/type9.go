@@ -169,7 +169,8 @@ func ParseType9(data []byte) (*Record, error) {
 		return nil, fmt.Errorf("%w: type-1 field 1.003 CNT", ErrMissingField)
 	}
 	subs := strings.Split(cnt, string(rune(sepRS)))
-	images := map[string]imageSize{}
+	// Image sizes by IDC, from image records, for legacy 9.012 positions.
+	images := map[int]imageSize{}
 	var nines []*taggedRecord
 	off := n
 	for i, s := range subs[1:] {
@@ -188,11 +189,11 @@ func ParseType9(data []byte) (*Record, error) {
 			if l < 4 || l > len(rest) {
 				return nil, fmt.Errorf("%w: type-%d record %d says %d bytes, %d left", ErrTruncated, typ, i+2, l, len(rest))
 			}
-			if typ == 4 && l >= 22 {
-				// Type-4 images are scanned at 19.69 px/mm.
-				idc := strconv.Itoa(int(rest[4]))
-				vll := float64(binary.BigEndian.Uint16(rest[20:]))
-				images[idc] = imageSize{heightMM100: vll / 19.69 * 100}
+			if typ == 4 && l >= 18 {
+				// Type-4: LEN(4) IDC(1) IMP(1) FGP(6) ISR(1) HLL(2) VLL(2)
+				// GCA(1), scanned at 19.69 px/mm.
+				vll := float64(binary.BigEndian.Uint16(rest[15:]))
+				images[int(rest[4])] = imageSize{heightMM100: vll / 19.69 * 100}
 			}
 			off += l
 		default:
@@ -208,8 +209,9 @@ func ParseType9(data []byte) (*Record, error) {
 				if typ == 9 {
 					nines = append(nines, rec)
 				} else if sz, ok := taggedImageSize(rec); ok {
-					idc, _ := rec.get(2)
-					images[idc] = sz
+					if idc, err := atoiField(rec, 2); err == nil {
+						images[idc] = sz
+					}
 				}
 			}
 			off += l
@@ -222,9 +224,10 @@ func ParseType9(data []byte) (*Record, error) {
 		return nil, fmt.Errorf("%w: transaction holds no type-9 record", ErrMissingField)
 	}
 	for i, rec := range nines {
-		idc, _ := rec.get(2)
 		var size *imageSize
-		if sz, ok := images[idc]; ok {
+		if idc, err := atoiField(rec, 2); err != nil {
+			return nil, fmt.Errorf("type-9 record %d: %w", i+1, err)
+		} else if sz, ok := images[idc]; ok {
 			size = &sz
 		}
 		tpl, err := type9Template(rec, size)
