@@ -86,6 +86,7 @@ func FuzzParseType9(f *testing.F) {
 	for _, block := range []afis.Type9Block{afis.BlockINCITS, afis.BlockEFS, afis.BlockFBI, afis.BlockLegacy} {
 		fuzzSeeds(f, func(r *afis.Record) ([]byte, error) { return r.MarshalType9(block) })
 	}
+	f.Add(legacyTransaction())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzParse(t, data, func(r *afis.Record) ([]byte, error) { return r.MarshalType9(afis.BlockINCITS) })
 	})

@@ -260,9 +260,10 @@ func TestType9Legacy(t *testing.T) {
 	})
 }
 
-func TestType9LegacyHeightFromType4(t *testing.T) {
-	// A transaction: Type-1, a Type-4 image of 197 rows (19.69 px/mm) with
-	// IDC 1, and a legacy Type-9 record with no image size of its own.
+// legacyTransaction is a transaction: Type-1, a Type-4 image of 197 rows
+// (19.69 px/mm) with IDC 1, and a legacy Type-9 record with no image size of
+// its own.
+func legacyTransaction() []byte {
 	nine := "9.001:0\x1d9.002:01\x1d9.004:S\x1d9.012:001\x1f02000900180\x1f5\x1fA\x1c"
 	nine = strings.Replace(nine, "9.001:0", "9.001:"+itoa(len(nine)+1), 1)
 	four := make([]byte, 20)
@@ -272,7 +273,11 @@ func TestType9LegacyHeightFromType4(t *testing.T) {
 	binary.BigEndian.PutUint16(four[15:], 197) // VLL
 	body := "\x1d1.002:0500\x1d1.003:1\x1f2\x1e4\x1f01\x1e9\x1f01\x1c"
 	one := "1.001:" + itoa(len("1.001:")+2+len(body)) + body
-	data := append(append([]byte(one), four...), nine...)
+	return append(append([]byte(one), four...), nine...)
+}
+
+func TestType9LegacyHeightFromType4(t *testing.T) {
+	data := legacyTransaction()
 	rec, err := afis.Parse(data)
 	if err != nil {
 		t.Fatal(err)
