@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lookout-network/lookout"
 	"github.com/lookout-network/lookout/afis"
@@ -225,7 +226,15 @@ func populateDemoOthers(ctx context.Context, h *hub.Hub, ncbOf func(int) context
 	persons := names.Synthetic(uint64(seed), 10_000)
 	byOwner := map[int][]*lookout.Person{}
 	for i, e := range persons {
-		p := &lookout.Person{Name: e.Names[0], Aliases: e.Names[1:], Sex: e.Sex, Reference: fmt.Sprintf("P-%05d", i)}
+		var aliases []string
+		for _, a := range e.Names[1:] {
+			// The generator can cut a multi-byte letter; such an alias is
+			// skipped rather than the person refused.
+			if utf8.ValidString(a) {
+				aliases = append(aliases, a)
+			}
+		}
+		p := &lookout.Person{Name: e.Names[0], Aliases: aliases, Sex: e.Sex, Reference: fmt.Sprintf("P-%05d", i)}
 		if !e.DateOfBirth.IsZero() {
 			p.DateOfBirth = e.DateOfBirth.String()
 		}
