@@ -20,10 +20,10 @@ type Candidate struct {
 }
 
 // Index holds enrolled templates for one-to-many search. A search first
-// ranks every template by a coarse score (how many of its quantised edges the
-// probe also has, read from an 8 KiB bitmap, so the scan streams memory and
-// does no matching), then runs the full matcher on the best Shortlist of
-// them only. Templates live in flat arrays, so a million of them are a few
+// ranks every template by a coarse score (for each of its minutiae, how many
+// of its quantised neighbour edges the probe also has, read from a 4 KiB
+// bitmap, so the scan streams memory and does no matching), then runs the
+// full matcher on the best Shortlist of them only. Templates live in flat arrays, so a million of them are a few
 // allocations for the garbage collector.
 //
 // An Index is safe for concurrent use: searches share a read lock, Add and
