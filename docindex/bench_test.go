@@ -154,3 +154,26 @@ func BenchmarkPut(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckBatchMiss times CheckBatch on absent numbers, 256 a batch;
+// ns/op is per check.
+func BenchmarkCheckBatchMiss(b *testing.B) {
+	f := loadFixture(b)
+	qs := make([]docindex.Query, len(f.absent))
+	for i, a := range f.absent {
+		qs[i] = docindex.Query{Country: a[0], Number: a[1]}
+	}
+	const per = 256
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		out := make([]docindex.Result, 0, per)
+		i := 0
+		for pb.Next() {
+			if i%per == 0 {
+				j := (i / per * per) % (len(qs) - per)
+				out = f.x.CheckBatch(qs[j:j+per], out[:0])
+			}
+			i++
+		}
+	})
+}
