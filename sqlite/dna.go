@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/lookout-network/lookout"
@@ -60,63 +59,17 @@ func (db *DB) InsertDNAProfiles(ctx context.Context, ps []*lookout.DNAProfile, a
 
 // DNAProfilesByID returns the profiles of ids that exist.
 func (db *DB) DNAProfilesByID(ctx context.Context, ids []int64) ([]*lookout.DNAProfile, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+dnaColumns+` FROM dna_profiles WHERE id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*lookout.DNAProfile
-	for rows.Next() {
-		p, err := scanDNA(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return byIDs(ctx, db, "dna_profiles", dnaColumns, ids, scanDNA)
 }
 
 // DeleteDNAProfile deletes a profile.
 func (db *DB) DeleteDNAProfile(ctx context.Context, id int64, audit *lookout.AuditEntry) error {
-	return db.write(ctx, func(tx *sql.Tx, now time.Time) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM dna_profiles WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return lookout.Errorf(lookout.ENOTFOUND, "DNA profile %d not found", id)
-		}
-		if err := addChange(ctx, tx, now, lookout.DatabaseDNA, id, "delete"); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, now, audit)
-	})
+	return db.deleteRecord(ctx, "dna_profiles", lookout.DatabaseDNA, "DNA profile", id, audit, nil)
 }
 
 // ScanDNAProfiles calls fn for every profile in ID order.
 func (db *DB) ScanDNAProfiles(ctx context.Context, fn func(*lookout.DNAProfile) error) error {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+dnaColumns+` FROM dna_profiles ORDER BY id`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		p, err := scanDNA(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(p); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(ctx, db, `SELECT `+dnaColumns+` FROM dna_profiles ORDER BY id`, nil, scanDNA, fn)
 }
 
 func scanDNA(s scanner) (*lookout.DNAProfile, error) {

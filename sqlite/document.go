@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/lookout-network/lookout"
@@ -125,15 +124,7 @@ func (db *DB) DocumentsByID(ctx context.Context, ids []int64) ([]*lookout.Docume
 		}
 		return []*lookout.Document{d}, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+documentColumns+` FROM documents WHERE id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	return collectDocuments(rows)
+	return byIDs(ctx, db, "documents", documentColumns, ids, scanDocument)
 }
 
 // Documents lists documents in ID order.
@@ -188,19 +179,7 @@ func (db *DB) UpdateDocument(ctx context.Context, d *lookout.Document, audit *lo
 
 // DeleteDocument deletes a document.
 func (db *DB) DeleteDocument(ctx context.Context, id int64, audit *lookout.AuditEntry) error {
-	return db.write(ctx, func(tx *sql.Tx, now time.Time) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return lookout.Errorf(lookout.ENOTFOUND, "document %d not found", id)
-		}
-		if err := addChange(ctx, tx, now, lookout.DatabaseDocuments, id, "delete"); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, now, audit)
-	})
+	return db.deleteRecord(ctx, "documents", lookout.DatabaseDocuments, "document", id, audit, nil)
 }
 
 // ScanDocuments calls fn for every document in ID order.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/lookout-network/lookout"
@@ -44,63 +43,17 @@ func (db *DB) InsertFingerprint(ctx context.Context, f *lookout.Fingerprint, aud
 
 // FingerprintsByID returns the records of ids that exist.
 func (db *DB) FingerprintsByID(ctx context.Context, ids []int64) ([]*lookout.Fingerprint, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+fingerprintColumns+` FROM fingerprints WHERE id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*lookout.Fingerprint
-	for rows.Next() {
-		f, err := scanFingerprint(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return byIDs(ctx, db, "fingerprints", fingerprintColumns, ids, scanFingerprint)
 }
 
 // DeleteFingerprint deletes a record.
 func (db *DB) DeleteFingerprint(ctx context.Context, id int64, audit *lookout.AuditEntry) error {
-	return db.write(ctx, func(tx *sql.Tx, now time.Time) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM fingerprints WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return lookout.Errorf(lookout.ENOTFOUND, "fingerprint record %d not found", id)
-		}
-		if err := addChange(ctx, tx, now, lookout.DatabaseFingerprints, id, "delete"); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, now, audit)
-	})
+	return db.deleteRecord(ctx, "fingerprints", lookout.DatabaseFingerprints, "fingerprint record", id, audit, nil)
 }
 
 // ScanFingerprints calls fn for every record in ID order.
 func (db *DB) ScanFingerprints(ctx context.Context, fn func(*lookout.Fingerprint) error) error {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+fingerprintColumns+` FROM fingerprints ORDER BY id`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		f, err := scanFingerprint(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(f); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(ctx, db, `SELECT `+fingerprintColumns+` FROM fingerprints ORDER BY id`, nil, scanFingerprint, fn)
 }
 
 func scanFingerprint(s scanner) (*lookout.Fingerprint, error) {

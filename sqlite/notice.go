@@ -132,21 +132,7 @@ func (db *DB) UpdateNotice(ctx context.Context, n *lookout.Notice, audit *lookou
 
 // ScanNotices calls fn for every notice in ID order.
 func (db *DB) ScanNotices(ctx context.Context, fn func(*lookout.Notice) error) error {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+noticeColumns+` FROM notices ORDER BY id`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		n, err := scanNotice(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(n); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(ctx, db, `SELECT `+noticeColumns+` FROM notices ORDER BY id`, nil, scanNotice, fn)
 }
 
 func scanNotice(s scanner) (*lookout.Notice, error) {

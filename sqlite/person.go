@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/lookout-network/lookout"
@@ -85,18 +84,7 @@ func (db *DB) InsertPersons(ctx context.Context, ps []*lookout.Person, audit fun
 
 // PersonsByID returns the persons of ids that exist, in any order.
 func (db *DB) PersonsByID(ctx context.Context, ids []int64) ([]*lookout.Person, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+personColumns+` FROM persons WHERE id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	return collectPersons(rows)
+	return byIDs(ctx, db, "persons", personColumns, ids, scanPerson)
 }
 
 // Persons lists persons in ID order.
@@ -149,42 +137,16 @@ func (db *DB) UpdatePerson(ctx context.Context, p *lookout.Person, audit *lookou
 // it that are not over yet: deleted data is no longer consultable and what
 // rests on it is withdrawn.
 func (db *DB) DeletePerson(ctx context.Context, id int64, audit *lookout.AuditEntry) error {
-	return db.write(ctx, func(tx *sql.Tx, now time.Time) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM persons WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return lookout.Errorf(lookout.ENOTFOUND, "person %d not found", id)
-		}
-		if err := addChange(ctx, tx, now, lookout.DatabasePersons, id, "delete"); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE notices SET status = ?, data = json_set(data, '$.cancel_reason', 'person record deleted'), updated_at = ?, version = version + 1
-			WHERE person_id = ? AND status IN (?, ?, ?)`, lookout.NoticeCancelled, now.Format(timeFormat), id, lookout.NoticeRequested, lookout.NoticePublished, lookout.NoticeActive); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, now, audit)
+	return db.deleteRecord(ctx, "persons", lookout.DatabasePersons, "person", id, audit, func(tx *sql.Tx, now time.Time) error {
+		_, err := tx.ExecContext(ctx, `UPDATE notices SET status = ?, data = json_set(data, '$.cancel_reason', 'person record deleted'), updated_at = ?, version = version + 1
+			WHERE person_id = ? AND status IN (?, ?, ?)`, lookout.NoticeCancelled, now.Format(timeFormat), id, lookout.NoticeRequested, lookout.NoticePublished, lookout.NoticeActive)
+		return err
 	})
 }
 
 // ScanPersons calls fn for every person in ID order.
 func (db *DB) ScanPersons(ctx context.Context, fn func(*lookout.Person) error) error {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+personColumns+` FROM persons ORDER BY id`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(p); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(ctx, db, `SELECT `+personColumns+` FROM persons ORDER BY id`, nil, scanPerson, fn)
 }
 
 func collectPersons(rows *sql.Rows) ([]*lookout.Person, error) {

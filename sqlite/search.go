@@ -154,21 +154,7 @@ func (db *DB) AuditEntries(ctx context.Context, f lookout.AuditFilter) ([]*looko
 
 // ScanAudit calls fn for every entry in sequence order.
 func (db *DB) ScanAudit(ctx context.Context, fn func(*lookout.AuditEntry) error) error {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit ORDER BY seq`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(ctx, db, `SELECT `+auditColumns+` FROM audit ORDER BY seq`, nil, scanAudit, fn)
 }
 
 func scanAudit(s scanner) (*lookout.AuditEntry, error) {
