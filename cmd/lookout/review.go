@@ -34,7 +34,12 @@ func (m *Main) startFollowup() error {
 	if err := m.hub.SetMessageKey(key); err != nil {
 		return err
 	}
-	m.hub.ScheduleReview(reviewEvery)
+	switch {
+	case m.ReviewEvery == 0:
+		m.hub.ScheduleReview(reviewEvery)
+	case m.ReviewEvery > 0:
+		m.hub.ScheduleReview(m.ReviewEvery)
+	}
 	return nil
 }
 

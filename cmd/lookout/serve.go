@@ -45,6 +45,9 @@ type Main struct {
 	// DNAFrequencies is the folder of allele-frequency tables for DNA
 	// likelihood ratios.
 	DNAFrequencies string
+	// ReviewEvery is how often the review of records runs (0: hourly;
+	// negative: never by itself, only when asked).
+	ReviewEvery time.Duration
 	// CheckpointEvery is how often the head of the audit chain is signed.
 	CheckpointEvery time.Duration
 	// RateLimit is each agency's sustained requests per second (0: none).
