@@ -14,7 +14,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/lookout-network/lookout/docindex"
@@ -270,15 +269,6 @@ func parallel(n int, work func(worker, from, to int) error) (wall, cpu time.Dura
 	}
 	wg.Wait()
 	return time.Since(start), cpuTime() - cpu0, errors.Join(errs...)
-}
-
-// cpuTime is the user and system time the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func (b *docBench) timeChecks(ctx context.Context) error {

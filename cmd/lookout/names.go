@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/lookout-network/lookout/names"
-	"golang.org/x/sys/unix"
 )
 
 func init() {
@@ -317,7 +316,7 @@ func runNamesBench(ctx context.Context, env *Env, args []string) int {
 		var found atomic.Int64
 		var next, alerts, alerted atomic.Int64
 		var wg sync.WaitGroup
-		cpu0 := processCPU()
+		cpu0 := cpuTime()
 		t0 := time.Now()
 		for range *workers {
 			wg.Add(1)
@@ -354,7 +353,7 @@ func runNamesBench(ctx context.Context, env *Env, args []string) int {
 		}
 		wg.Wait()
 		el := time.Since(t0)
-		sum.ScreenCPUSeconds = r3((processCPU() - cpu0).Seconds())
+		sum.ScreenCPUSeconds = r3((cpuTime() - cpu0).Seconds())
 		sum.ScreenIdleSeconds = r3(sum.ScreenCPUSeconds / float64(*workers))
 		sum.AlertTravellers = alerted.Load()
 		sum.Planted, sum.PlantedFound = len(planted), int(found.Load())
@@ -389,22 +388,4 @@ func buildIndex(seed uint64, n int) (*names.Index, []names.Entry, time.Duration,
 		grown = m1.HeapAlloc - m0.HeapAlloc
 	}
 	return ix, entries, load, grown
-}
-
-// threadCPU is the CPU time of the calling thread.
-func threadCPU() time.Duration {
-	var ts unix.Timespec
-	if err := unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts); err != nil {
-		return 0
-	}
-	return time.Duration(ts.Nano())
-}
-
-// processCPU is the user and system CPU time of the process so far.
-func processCPU() time.Duration {
-	var ru unix.Rusage
-	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
