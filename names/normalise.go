@@ -229,8 +229,10 @@ func isApostrophe(r rune) bool {
 func appendTokens(out []token, word string) []token {
 	first, _ := utf8.DecodeRuneInString(word)
 	sc := runeScript(first)
-	if unicode.IsDigit(first) {
-		// Digits take the script of the letters around them.
+	if !unicode.IsLetter(first) {
+		// Digits and combining marks take the script of the letters
+		// around them: a stray Arabic mark before a Thaana letter does not
+		// make the word Arabic.
 		for _, r := range word {
 			if unicode.IsLetter(r) {
 				sc = runeScript(r)
