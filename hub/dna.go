@@ -272,12 +272,8 @@ func (h *Hub) SearchDNA(ctx context.Context, req lookout.DNASearchRequest) (*loo
 		search.Audit.Outcome = lookout.OutcomeHit
 	}
 	search.Audit.Detail = fmt.Sprintf("candidates=%d %s", len(out.Candidates), strings.Join(detail, " "))
-	p := &pendingSearch{search: search, done: make(chan error, 1)}
-	if err := h.enqueue(ctx, p); err != nil {
+	if err := h.logSearch(ctx, search); err != nil {
 		return nil, err
-	}
-	if err := <-p.done; err != nil {
-		return nil, fmt.Errorf("log search: %w", err)
 	}
 	for i, at := range hitOf {
 		out.Candidates[at].HitID = search.Hits[i].ID

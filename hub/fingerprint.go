@@ -243,12 +243,8 @@ func (h *Hub) SearchFingerprints(ctx context.Context, req lookout.FingerprintSea
 		search.Audit.Outcome = lookout.OutcomeNoHit
 	}
 	search.Audit.Detail = fmt.Sprintf("candidates=%d", len(out.Candidates))
-	p := &pendingSearch{search: search, done: make(chan error, 1)}
-	if err := h.enqueue(ctx, p); err != nil {
+	if err := h.logSearch(ctx, search); err != nil {
 		return nil, err
-	}
-	if err := <-p.done; err != nil {
-		return nil, fmt.Errorf("log search: %w", err)
 	}
 	return out, nil
 }

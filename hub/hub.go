@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -153,6 +154,19 @@ func (h *Hub) commitSearches() {
 			p.done <- err
 		}
 	}
+}
+
+// logSearch hands one search to the group commit and waits until it is
+// durable: the answer of a search may leave only then.
+func (h *Hub) logSearch(ctx context.Context, s *lookout.Search) error {
+	p := &pendingSearch{search: s, done: make(chan error, 1)}
+	if err := h.enqueue(ctx, p); err != nil {
+		return err
+	}
+	if err := <-p.done; err != nil {
+		return fmt.Errorf("log search: %w", err)
+	}
+	return nil
 }
 
 // enqueue hands p to the group commit; p.done answers once it is durable.

@@ -649,12 +649,8 @@ func (h *Hub) SearchPersons(ctx context.Context, req lookout.PersonSearchRequest
 		search.Audit.Outcome = lookout.OutcomeHit
 	}
 	search.Audit.Detail = strings.TrimSpace(fmt.Sprintf("candidates=%d %s", len(out.Candidates), strings.Join(detail, " ")))
-	pend := &pendingSearch{search: search, done: make(chan error, 1)}
-	if err := h.enqueue(ctx, pend); err != nil {
+	if err := h.logSearch(ctx, search); err != nil {
 		return nil, err
-	}
-	if err := <-pend.done; err != nil {
-		return nil, fmt.Errorf("log search: %w", err)
 	}
 	for i, at := range hitOf {
 		out.Candidates[at].HitID = search.Hits[i].ID
