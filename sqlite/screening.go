@@ -124,3 +124,20 @@ func (db *DB) ScreeningResults(ctx context.Context, id int64, after, limit int) 
 	}
 	return out, rows.Err()
 }
+
+// FailInterruptedScreenings marks as failed the jobs a previous run of the
+// server left running (it stopped or was killed while they ran): they will
+// not finish, and their callers must be told so and screen again.
+func (db *DB) FailInterruptedScreenings(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.write(ctx, func(tx *sql.Tx, now time.Time) error {
+		res, err := tx.ExecContext(ctx, `UPDATE screenings SET status = ?, error = ?, finished_at = ? WHERE status = ?`,
+			lookout.ScreeningFailed, "interrupted: the server stopped while the job ran; screen the manifest again", now.Format(timeFormat), lookout.ScreeningRunning)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}

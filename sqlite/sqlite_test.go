@@ -58,3 +58,26 @@ func TestErrNewerSchema(t *testing.T) {
 		t.Fatal("opened a store with a schema newer than the binary")
 	}
 }
+
+func TestFailInterruptedScreenings(t *testing.T) {
+	db := MustOpen(t)
+	defer db.Close()
+	ctx := context.Background()
+	storetest.MustAgency(t, db, "secretariat", lookout.KindSecretariat, lookout.SecretariatCountry, "")
+	running := &lookout.Screening{Reference: "AF1", Status: lookout.ScreeningRunning, AgencyID: "secretariat", Country: "XPO", Total: 10}
+	done := &lookout.Screening{Reference: "AF2", Status: lookout.ScreeningDone, AgencyID: "secretariat", Country: "XPO", Total: 10}
+	for _, s := range []*lookout.Screening{running, done} {
+		if err := db.InsertScreening(ctx, s, nil, &lookout.AuditEntry{AgencyID: "secretariat", Country: "XPO", Action: "screening.start"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := db.FailInterruptedScreenings(ctx); err != nil || n != 1 {
+		t.Fatalf("%d marked: %v", n, err)
+	}
+	if s, _ := db.Screening(ctx, running.ID); s.Status != lookout.ScreeningFailed || s.Error == "" {
+		t.Fatalf("interrupted job: %+v", s)
+	}
+	if s, _ := db.Screening(ctx, done.ID); s.Status != lookout.ScreeningDone {
+		t.Fatalf("finished job touched: %+v", s)
+	}
+}

@@ -145,6 +145,11 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.store, err = sqlite.Open(ctx, path); err != nil {
 		return err
 	}
+	if n, err := m.store.FailInterruptedScreenings(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		m.Log.Warn("screenings interrupted by the last stop marked failed", "screenings", n)
+	}
 	if m.docs, err = hub.OpenDocumentIndex(ctx, m.store, m.snapshotPath(), m.Log); err != nil {
 		return err
 	}
