@@ -214,14 +214,14 @@ func populateDemo(ctx context.Context, db *sqlite.DB, records int, seed int64, p
 	fmt.Fprintf(progress, "demo: %d documents recorded in %.1fs (%d duplicates skipped)\n", stored, time.Since(start).Seconds(), refused)
 	countries := synth.Countries()
 	ncbOf := func(i int) context.Context { return as(ncbs[countries[i%len(countries)]]) }
-	return populateDemoOthers(ctx, h, ncbOf, seed, progress)
+	return populateDemoOthers(ctx, h, as(sec), ncbOf, seed, progress)
 }
 
 // populateDemoOthers records persons, DNA profiles and fingerprints, spread
 // over the demo's NCBs. DNA profiles are the 1,036 real genotypes of the NIST
 // set and fingerprints the FVC templates of the shared reference data beside
 // the project; without it those two databases stay empty.
-func populateDemoOthers(ctx context.Context, h *hub.Hub, ncbOf func(int) context.Context, seed int64, progress io.Writer) error {
+func populateDemoOthers(ctx context.Context, h *hub.Hub, secCtx context.Context, ncbOf func(int) context.Context, seed int64, progress io.Writer) error {
 	h.SetPersonIndex(hub.NewPersonIndex())
 	persons := names.Synthetic(uint64(seed), 10_000)
 	byOwner := map[int][]*lookout.Person{}
@@ -238,6 +238,13 @@ func populateDemoOthers(ctx context.Context, h *hub.Hub, ncbOf func(int) context
 		if !e.DateOfBirth.IsZero() {
 			p.DateOfBirth = e.DateOfBirth.String()
 		}
+		if j := len(byOwner[i%7]); j < 60 && j%3 == 0 {
+			// A red notice needs something beyond the name to identify by.
+			p.DistinguishingMarks = "scar above the left eyebrow; tattoo of an anchor on the right forearm"
+			if p.DateOfBirth == "" {
+				p.DateOfBirth = fmt.Sprint(1960 + i%40)
+			}
+		}
 		byOwner[i%7] = append(byOwner[i%7], p)
 	}
 	recorded := 0
@@ -253,6 +260,22 @@ func populateDemoOthers(ctx context.Context, h *hub.Hub, ncbOf func(int) context
 		}
 	}
 	fmt.Fprintf(progress, "demo: %d persons recorded\n", recorded)
+	published := 0
+	for i, ps := range byOwner {
+		for j, p := range ps {
+			if j >= 60 || p.ID == 0 {
+				continue
+			}
+			n, err := demoNotice(ncbOf(i), secCtx, h, p.ID, j)
+			if err != nil {
+				return fmt.Errorf("demo notice on person %d: %w", p.ID, err)
+			}
+			if n.Status == lookout.NoticePublished {
+				published++
+			}
+		}
+	}
+	fmt.Fprintf(progress, "demo: %d notices requested by the NCBs and published by the secretariat\n", published)
 
 	if pops, err := dna.LoadPopulations(defaultDNAFrequencies); err != nil {
 		fmt.Fprintf(progress, "demo: no DNA profiles (%v)\n", err)
@@ -413,4 +436,23 @@ func demoPersonName(*synth.Document) string {
 		parts[i], parts[j] = parts[j], parts[i]
 	}
 	return strings.ToLower(strings.Join(parts, " "))
+}
+
+// demoNotice has an NCB request a notice on one of its persons (a red notice
+// for one in three, else a yellow one for a missing person) and the
+// secretariat review and publish it.
+func demoNotice(ncb, sec context.Context, h *hub.Hub, person int64, i int) (*lookout.Notice, error) {
+	n := &lookout.Notice{PersonID: person, Type: "yellow", Summary: "missing since " + time.Date(2025, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC).Format(lookout.DateLayout)}
+	checklist := map[string]bool{"neutrality": true, "human_rights": true, "data_quality": true}
+	if i%3 == 0 {
+		n.Type, n.Summary = "red", "wanted for prosecution"
+		n.Offence, n.Purpose, n.PenaltyYears = "armed robbery", "prosecution", 10
+		n.ArrestWarrant, n.WarrantIssuedBy = fmt.Sprintf("AW-2026-%04d", i), "Investigating judge"
+		checklist["seriousness"], checklist["judicial_data"] = true, true
+	}
+	n, err := h.RequestNotice(ncb, n)
+	if err != nil {
+		return nil, err
+	}
+	return h.ReviewNotice(sec, n.ID, lookout.ReviewRequest{Decision: "publish", Checklist: checklist, Reasons: "demo data"})
 }
