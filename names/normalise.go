@@ -271,6 +271,11 @@ func makeToken(word string, sc script) token {
 		}
 	default:
 		t.latin = asciiFold(unidecode.Unidecode(t.native))
+		if t.latin == "" {
+			// Case folding can land on a letter the tables lack (Cherokee
+			// folds between its two cases): transliterate the word as written.
+			t.latin = asciiFold(unidecode.Unidecode(word))
+		}
 	}
 	t.latin = digitFold(t.latin)
 	if p, ok := particles[t.latin]; ok {
