@@ -62,20 +62,7 @@ func (db *DB) Agencies(ctx context.Context, f lookout.AgencyFilter) ([]*lookout.
 	}
 	q += ` ORDER BY id LIMIT ?`
 	args = append(args, limit(f.Limit, 100, 1000))
-	rows, err := db.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*lookout.Agency
-	for rows.Next() {
-		a, err := scanAgency(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return allRows(ctx, db, q, args, scanAgency)
 }
 
 // UpdateAgency stores a's name, grants and disabled flag.

@@ -38,9 +38,13 @@ func byIDs[T any](ctx context.Context, db *DB, table, columns string, ids []int6
 	for i, id := range ids {
 		args[i] = id
 	}
+	return allRows(ctx, db, `SELECT `+columns+` FROM `+table+` WHERE id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args, scan)
+}
+
+// allRows runs a read and collects every row that scan reads.
+func allRows[T any](ctx context.Context, db *DB, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
 	var out []T
-	err := eachRow(ctx, db, `SELECT `+columns+` FROM `+table+` WHERE id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args, scan,
-		func(v T) error { out = append(out, v); return nil })
+	err := eachRow(ctx, db, query, args, scan, func(v T) error { out = append(out, v); return nil })
 	return out, err
 }
 

@@ -92,20 +92,7 @@ func (db *DB) Hits(ctx context.Context, f lookout.HitFilter) ([]*lookout.Hit, er
 	}
 	q += ` ORDER BY id LIMIT ?`
 	args = append(args, limit(f.Limit, 100, 1000))
-	rows, err := db.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*lookout.Hit
-	for rows.Next() {
-		h, err := scanHit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return allRows(ctx, db, q, args, scanHit)
 }
 
 func scanHit(s scanner) (*lookout.Hit, error) {
@@ -136,20 +123,7 @@ func (db *DB) AuditEntries(ctx context.Context, f lookout.AuditFilter) ([]*looko
 	}
 	q += ` ORDER BY seq LIMIT ?`
 	args = append(args, limit(f.Limit, 100, 1000))
-	rows, err := db.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*lookout.AuditEntry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return allRows(ctx, db, q, args, scanAudit)
 }
 
 // ScanAudit calls fn for every entry in sequence order.
