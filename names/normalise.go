@@ -304,7 +304,7 @@ func nativeFold(word string, sc script) string {
 	}
 	switch sc {
 	case scriptLatin, scriptCyrillic, scriptGreek, scriptArabic, scriptHebrew, scriptArmenian, scriptGeorgian:
-		d := norm.NFD.String(folder.String(word))
+		d := norm.NFD.String(foldCase(word))
 		var b strings.Builder
 		b.Grow(len(d))
 		for _, r := range d {
@@ -314,7 +314,19 @@ func nativeFold(word string, sc script) string {
 		}
 		return norm.NFC.String(b.String())
 	}
-	return folder.String(word)
+	return foldCase(word)
+}
+
+// foldCase casefolds s to a fixed point. cases.Fold swaps some letters
+// between their two cases rather than settling on one (Cherokee Ᏽ and ᏽ);
+// of such a pair the smaller string is kept, so folding a folded name
+// changes nothing.
+func foldCase(s string) string {
+	f := folder.String(s)
+	if g := folder.String(f); g < f {
+		return g
+	}
+	return f
 }
 
 func isASCII(s string) bool {
