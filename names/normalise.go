@@ -227,6 +227,9 @@ func isApostrophe(r rune) bool {
 // appendTokens analyses one word; an Arabic word with the article attached
 // becomes two tokens so that السيسي lines up with "al-Sisi".
 func appendTokens(out []token, word string) []token {
+	if strings.IndexFunc(word, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+		return out // marks only: no part of a name (and what tables make of lone marks differs by script)
+	}
 	first, _ := utf8.DecodeRuneInString(word)
 	sc := runeScript(first)
 	if !unicode.IsLetter(first) {
