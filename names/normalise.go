@@ -160,7 +160,9 @@ func Normalise(name string) string {
 // tokenise splits a name into tokens, drops titles and fills in every form.
 func tokenise(name string) []token {
 	if !isASCII(name) {
-		name = norm.NFKC.String(name)
+		// Bytes that are not UTF-8 are no part of a name, and left in they
+		// stop NFKC from composing what follows them.
+		name = norm.NFKC.String(strings.ToValidUTF8(name, ""))
 	}
 	var out []token
 	var cur []rune
