@@ -38,7 +38,7 @@ func FuzzNormalise(f *testing.F) {
 		// no name.
 		// Letters are counted after NFKC, which Normalise applies first: some
 		// modifier letters decompose into combining marks (ͺ → ◌ͅ).
-		hasAlnum := strings.IndexFunc(norm.NFKC.String(a), func(r rune) bool {
+		hasAlnum := strings.IndexFunc(norm.NFKC.String(strings.ToValidUTF8(a, "")), func(r rune) bool {
 			return (unicode.IsLetter(r) || unicode.IsDigit(r)) && !strings.ContainsRune("ʾʿʼʻ", r)
 		}) >= 0
 		if hasAlnum && n == "" {
