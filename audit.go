@@ -25,8 +25,11 @@ type AuditEntry struct {
 	Query    string    `json:"query,omitempty"`
 	Outcome  string    `json:"outcome,omitempty"`
 	Detail   string    `json:"detail,omitempty"`
-	PrevHash []byte    `json:"-"`
-	Hash     []byte    `json:"-"`
+	// Account is the person who acted, for requests made in the console
+	// (empty for tokens and certificates).
+	Account  string `json:"account,omitempty"`
+	PrevHash []byte `json:"-"`
+	Hash     []byte `json:"-"`
 }
 
 // ComputeHash returns the hash that e must carry given its PrevHash.
@@ -41,6 +44,13 @@ func (e *AuditEntry) ComputeHash() []byte {
 		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
 		h.Write(n[:])
 		h.Write([]byte(s))
+	}
+	// The account joined the chain after the first release: hashing it only
+	// when set keeps every earlier entry verifiable.
+	if e.Account != "" {
+		binary.BigEndian.PutUint64(n[:], uint64(len(e.Account)))
+		h.Write(n[:])
+		h.Write([]byte(e.Account))
 	}
 	h.Write(e.PrevHash)
 	return h.Sum(nil)
@@ -95,6 +105,13 @@ type AuditFilter struct {
 	AgencyID string
 	Country  string
 	Action   string
+	Account  string
+	// BeforeSeq, when set, keeps entries before it; Newest lists the
+	// newest first (the console pages backwards with BeforeSeq).
+	BeforeSeq int64
+	Newest    bool
+	// From and To bound the entries' time, To excluded.
+	From, To time.Time
 }
 
 // Search is a logged search: its audit entry and the hits it opened,

@@ -43,8 +43,11 @@ func CallerFrom(ctx context.Context) *Caller {
 // client certificate.
 type Caller struct {
 	Agency *Agency
-	// Via says how the caller was authenticated: "token" or "certificate".
+	// Via says how the caller was authenticated: "token", "certificate" or
+	// "session" (a person signed in to the console).
 	Via string
+	// Account is the signed-in person's user name when Via is "session".
+	Account string
 }
 
 // Country is the caller's country (alpha-3), the country whose rules apply.

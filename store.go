@@ -27,6 +27,27 @@ type Store interface {
 	// AgencyByToken returns the agency a token hash belongs to; ENOTFOUND.
 	AgencyByToken(ctx context.Context, tokenHash []byte) (*Agency, error)
 
+	// CreateAccount stores a console account, setting its ID; ECONFLICT
+	// when its username is taken.
+	CreateAccount(ctx context.Context, a *Account, audit *AuditEntry) error
+	// Account returns an account by ID; ENOTFOUND.
+	Account(ctx context.Context, id int64) (*Account, error)
+	// AccountByUsername returns an account by username; ENOTFOUND.
+	AccountByUsername(ctx context.Context, username string) (*Account, error)
+	// Accounts lists an agency's accounts by username.
+	Accounts(ctx context.Context, agencyID string) ([]*Account, error)
+	// UpdateAccount stores a's name, grants, disabled flag, credentials and
+	// sign-in state; with endSessions it ends all of a's sessions, with s
+	// it starts s (setting s.AccountID), both in the same transaction.
+	// ENOTFOUND. audit may be nil.
+	UpdateAccount(ctx context.Context, a *Account, endSessions bool, s *Session, audit *AuditEntry) error
+	// Session returns a session by the hash of its token; ENOTFOUND.
+	Session(ctx context.Context, hash []byte) (*Session, error)
+	// TouchSession sets a session's last use.
+	TouchSession(ctx context.Context, hash []byte, t time.Time) error
+	// DeleteSession ends a session (and sweeps ended ones); audit may be nil.
+	DeleteSession(ctx context.Context, hash []byte, audit *AuditEntry) error
+
 	// InsertDocuments stores docs, setting their IDs. A document whose
 	// (issuing country, number, type) is recorded already is not stored and
 	// its errs entry is ECONFLICT. audit is called for each stored document.

@@ -214,7 +214,7 @@ func require(ctx context.Context, g lookout.Grant) (*lookout.Caller, error) {
 
 // entry starts an audit entry for the caller.
 func entry(c *lookout.Caller, action, database, object string) *lookout.AuditEntry {
-	return &lookout.AuditEntry{AgencyID: c.Agency.ID, Country: c.Country(), Action: action, Database: database, Object: object}
+	return &lookout.AuditEntry{AgencyID: c.Agency.ID, Country: c.Country(), Account: c.Account, Action: action, Database: database, Object: object}
 }
 
 func isCode(err error, code string) bool {

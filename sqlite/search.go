@@ -11,7 +11,7 @@ import (
 
 const hitColumns = `id, database, search_id, match_kind, status, record_id, searching_agency, searching_country, owner_country, urgent, query, summary, created_at, updated_at, deadline, overdue, outcome, acknowledged_at, decided_at, closed_at`
 
-const auditColumns = `seq, time, agency_id, country, action, database, object, query, outcome, detail, prev_hash, hash`
+const auditColumns = `seq, time, agency_id, country, action, database, object, query, outcome, detail, account, prev_hash, hash`
 
 // RecordSearches commits a group of searches: their audit entries, their hits
 // and their counts, in one transaction and so one disk flush.
@@ -115,13 +115,29 @@ func scanHit(s scanner) (*lookout.Hit, error) {
 func (db *DB) AuditEntries(ctx context.Context, f lookout.AuditFilter) ([]*lookout.AuditEntry, error) {
 	q := `SELECT ` + auditColumns + ` FROM audit WHERE seq > ?`
 	args := []any{f.AfterSeq}
-	for _, c := range []struct{ col, v string }{{"agency_id", f.AgencyID}, {"country", f.Country}, {"action", f.Action}} {
+	if f.BeforeSeq > 0 {
+		q += ` AND seq < ?`
+		args = append(args, f.BeforeSeq)
+	}
+	for _, c := range []struct{ col, v string }{{"agency_id", f.AgencyID}, {"country", f.Country}, {"action", f.Action}, {"account", f.Account}} {
 		if c.v != "" {
 			q += ` AND ` + c.col + ` = ?`
 			args = append(args, c.v)
 		}
 	}
-	q += ` ORDER BY seq LIMIT ?`
+	if !f.From.IsZero() {
+		q += ` AND time >= ?`
+		args = append(args, f.From.UTC().Format(timeFormat))
+	}
+	if !f.To.IsZero() {
+		q += ` AND time < ?`
+		args = append(args, f.To.UTC().Format(timeFormat))
+	}
+	if f.Newest {
+		q += ` ORDER BY seq DESC LIMIT ?`
+	} else {
+		q += ` ORDER BY seq LIMIT ?`
+	}
 	args = append(args, limit(f.Limit, 100, 1000))
 	return allRows(ctx, db, q, args, scanAudit)
 }
@@ -134,7 +150,7 @@ func (db *DB) ScanAudit(ctx context.Context, fn func(*lookout.AuditEntry) error)
 func scanAudit(s scanner) (*lookout.AuditEntry, error) {
 	var e lookout.AuditEntry
 	var t string
-	if err := s.Scan(&e.Seq, &t, &e.AgencyID, &e.Country, &e.Action, &e.Database, &e.Object, &e.Query, &e.Outcome, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+	if err := s.Scan(&e.Seq, &t, &e.AgencyID, &e.Country, &e.Action, &e.Database, &e.Object, &e.Query, &e.Outcome, &e.Detail, &e.Account, &e.PrevHash, &e.Hash); err != nil {
 		return nil, err
 	}
 	var err error

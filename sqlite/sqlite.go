@@ -262,7 +262,7 @@ func (m *multiRow) exec(ctx context.Context, tx *sql.Tx, n int, args []any) erro
 
 // Shapes of the inserts on the hot paths (checks, imports).
 var (
-	auditRows   = multiRow{head: `INSERT INTO audit (seq, time, agency_id, country, action, database, object, query, outcome, detail, prev_hash, hash) VALUES `, row: `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`}
+	auditRows   = multiRow{head: `INSERT INTO audit (seq, time, agency_id, country, action, database, object, query, outcome, detail, account, prev_hash, hash) VALUES `, row: `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`}
 	changeRows  = multiRow{head: `INSERT INTO changes (database, record_id, op, time) VALUES `, row: `('documents', ?, 'put', ?)`}
 	statsUpsert = `INSERT INTO stats_daily (day, database, country, agency_id, checks, hits) VALUES (?, ?, ?, ?, ?, ?)
 				ON CONFLICT (day, database, country, agency_id) DO UPDATE SET checks = stats_daily.checks + excluded.checks, hits = stats_daily.hits + excluded.hits`
@@ -319,7 +319,7 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, now time.Time, entrie
 	defer ins.close()
 	for lo := 0; lo < len(entries); lo += insertRows {
 		chunk := entries[lo:min(lo+insertRows, len(entries))]
-		args := make([]any, 0, 12*len(chunk))
+		args := make([]any, 0, 13*len(chunk))
 		for _, e := range chunk {
 			if e.Time.IsZero() {
 				e.Time = now
@@ -327,7 +327,7 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, now time.Time, entrie
 			e.Time = e.Time.UTC().Truncate(time.Microsecond)
 			e.Chain(db.head)
 			db.head = e
-			args = append(args, e.Seq, e.Time.Format(timeFormat), e.AgencyID, e.Country, e.Action, e.Database, e.Object, e.Query, e.Outcome, e.Detail, e.PrevHash, e.Hash)
+			args = append(args, e.Seq, e.Time.Format(timeFormat), e.AgencyID, e.Country, e.Action, e.Database, e.Object, e.Query, e.Outcome, e.Detail, e.Account, e.PrevHash, e.Hash)
 		}
 		if err := ins.exec(ctx, tx, len(chunk), args); err != nil {
 			return fmt.Errorf("append audit entries %d-%d: %w", chunk[0].Seq, chunk[len(chunk)-1].Seq, err)

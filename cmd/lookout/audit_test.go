@@ -74,7 +74,7 @@ func TestAuditVerify(t *testing.T) {
 	}{
 		{"ErrEdited", []string{`UPDATE audit SET outcome = 'no_hit' WHERE seq = 8`}, "audit entry 8: content"},
 		{"ErrDeleted", []string{`DELETE FROM audit WHERE seq = 5`}, "audit entry 6: expected sequence number 5"},
-		{"ErrInserted", []string{`UPDATE audit SET seq = -(seq + 1) WHERE seq >= 5`, `UPDATE audit SET seq = -seq WHERE seq < 0`, `INSERT INTO audit SELECT 5, time, agency_id, country, action, database, object, query, outcome, detail, prev_hash, hash FROM audit WHERE seq = 4`}, "audit entry 5:"},
+		{"ErrInserted", []string{`UPDATE audit SET seq = -(seq + 1) WHERE seq >= 5`, `UPDATE audit SET seq = -seq WHERE seq < 0`, `INSERT INTO audit SELECT 5, time, agency_id, country, action, database, object, query, outcome, detail, account, prev_hash, hash FROM audit WHERE seq = 4`}, "audit entry 5:"},
 		{"ErrReordered", []string{`UPDATE audit SET seq = -1 WHERE seq = 6`, `UPDATE audit SET seq = 6 WHERE seq = 7`, `UPDATE audit SET seq = 7 WHERE seq = -1`}, "audit entry 6:"},
 		{"ErrRehashedEntry", []string{`UPDATE audit SET detail = 'nothing', hash = zeroblob(32) WHERE seq = 3`}, "audit entry 3:"},
 	} {
