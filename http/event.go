@@ -25,6 +25,17 @@ const (
 // first connection) gets every event it missed, in order, then the live
 // stream, and never an event twice.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
+	return s.EventStream(w, r, func() error {
+		_, err := s.authenticate(r)
+		return err
+	})
+}
+
+// EventStream serves the events of r's caller as server-sent events,
+// calling reauth every few seconds and ending the stream when it fails (a
+// disabled agency, a revoked token, a session signed out). The console
+// serves its pages' live updates with it.
+func (s *Server) EventStream(w http.ResponseWriter, r *http.Request, reauth func() error) error {
 	last := int64(-1)
 	raw := r.Header.Get("Last-Event-ID")
 	if raw == "" {
@@ -85,7 +96,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 		case <-ctx.Done():
 			return nil
 		case <-auth.C:
-			if _, err := s.authenticate(r); err != nil {
+			if reauth() != nil {
 				return nil
 			}
 			continue

@@ -44,6 +44,9 @@ type Server struct {
 	NoTokens bool
 	// Checkpoint returns the latest signed checkpoint of the audit chain.
 	Checkpoint func() (any, error)
+	// Console serves everything outside /v1 and the probes: the web
+	// console for people (nil: those paths answer 404).
+	Console http.Handler
 	// routes lists every /v1 route for the OpenAPI test.
 	routes []string
 }
@@ -131,6 +134,13 @@ func NewServer(h *hub.Hub, log *slog.Logger, reg *prometheus.Registry) *Server {
 		io.WriteString(w, "ready\n")
 	})
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if s.Console == nil {
+			s.error(w, r, lookout.Errorf(lookout.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))
+			return
+		}
+		s.Console.ServeHTTP(w, r)
+	})
 	return s
 }
 

@@ -188,6 +188,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if tlsConfig != nil {
 		handler.Revoked = pki.NewRevocations(m.DataDir).Revoked
 	}
+	if handler.Console, err = m.console(handler, tlsConfig != nil); err != nil {
+		return err
+	}
 	m.server = &http.Server{
 		Handler:           handler,
 		TLSConfig:         tlsConfig,

@@ -1,0 +1,5 @@
+package console
+
+// routesScreens registers the screens, one line per screen's file.
+func (c *Console) routesScreens() {
+}
