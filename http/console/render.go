@@ -109,7 +109,7 @@ func (c *Console) funcs() template.FuncMap {
 			}
 			return false
 		},
-		"add": func(a, b int) int { return a + b },
+		"add":    func(a, b int) int { return a + b },
 		"grants": func() []lookout.Grant { return lookout.AllGrants },
 	}
 }
