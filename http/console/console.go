@@ -95,7 +95,6 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /sign-in", c.signIn)
 	c.handle("POST /sign-out", "", c.signOut)
 	c.handle("GET /events", "", c.events)
-	c.handle("GET /{$}", "", c.dashboard)
 	c.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, lookout.Errorf(lookout.ENOTFOUND, "no page %s", r.URL.Path))
 	})

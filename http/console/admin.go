@@ -1,0 +1,5 @@
+package console
+
+// routesAdmin registers the Admin screens.
+func (c *Console) routesAdmin() {
+}

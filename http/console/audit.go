@@ -1,0 +1,5 @@
+package console
+
+// routesAudit registers the Audit screens.
+func (c *Console) routesAudit() {
+}

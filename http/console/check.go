@@ -1,0 +1,5 @@
+package console
+
+// routesCheck registers the Check screens.
+func (c *Console) routesCheck() {
+}

@@ -1,0 +1,5 @@
+package console
+
+// routesDNA registers the DNA screens.
+func (c *Console) routesDNA() {
+}

@@ -1,0 +1,5 @@
+package console
+
+// routesFingerprints registers the Fingerprints screens.
+func (c *Console) routesFingerprints() {
+}

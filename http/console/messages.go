@@ -1,0 +1,5 @@
+package console
+
+// routesMessages registers the Messages screens.
+func (c *Console) routesMessages() {
+}

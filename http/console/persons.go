@@ -1,0 +1,5 @@
+package console
+
+// routesPersons registers the Persons screens.
+func (c *Console) routesPersons() {
+}

@@ -1,0 +1,5 @@
+package console
+
+// routesRecords registers the Records screens.
+func (c *Console) routesRecords() {
+}

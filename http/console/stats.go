@@ -1,0 +1,5 @@
+package console
+
+// routesStats registers the Stats screens.
+func (c *Console) routesStats() {
+}
