@@ -456,3 +456,19 @@ func (h *Hub) SignOut(ctx context.Context, token string) error {
 	audit.Outcome = "ok"
 	return h.store.DeleteSession(ctx, hash, audit)
 }
+
+// AccountID returns the ID of an account the caller manages, by username.
+func (h *Hub) AccountID(ctx context.Context, username string) (int64, error) {
+	c, err := require(ctx, lookout.GrantAgenciesManage)
+	if err != nil {
+		return 0, err
+	}
+	a, err := h.store.AccountByUsername(ctx, strings.ToLower(strings.TrimSpace(username)))
+	if err != nil {
+		return 0, err
+	}
+	if _, err := h.managedAgency(ctx, c, a.AgencyID); err != nil {
+		return 0, lookout.Errorf(lookout.ENOTFOUND, "account %q not found", username)
+	}
+	return a.ID, nil
+}

@@ -79,7 +79,14 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 		m.Close()
 		return 1
 	}
+	accounts, err := demoAccounts(ctx, m.hub)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "lookout demo:", err)
+		m.Close()
+		return 1
+	}
 	printDemo(env.Stdout, m.URL, tokens, sample, certs)
+	printDemoAccounts(env.Stdout, m.URL, accounts)
 	<-ctx.Done()
 	if err := m.Close(); err != nil {
 		fmt.Fprintln(env.Stderr, "lookout demo: shutdown:", err)
@@ -411,7 +418,6 @@ func printDemo(w io.Writer, url string, tokens []demoToken, sample *synth.Docume
 		curl, url, tokens[2].token, demoPersonName(sample))
 	fmt.Fprintf(w, "and a fingerprint among the enrolled FVC templates (another impression of the same finger):\n    %s %s/v1/fingerprints/search -H 'Authorization: Bearer %s' -d \"{\\\"template\\\": \\\"$(base64 -w0 %s)\\\"}\"\n",
 		curl, url, tokens[2].token, filepath.Join(demoFingerprints, "fvc2002", "DB1_B", "101_2.iso"))
-	fmt.Fprintf(w, "\nStop with Ctrl-C.\n")
 }
 
 // ocrSlip misreads one character of a number the way OCR does.
