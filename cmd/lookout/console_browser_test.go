@@ -84,6 +84,40 @@ func (t *tab) signIn(o *officer) {
 	)
 }
 
+// a11yCheck lists what a page lacks for a person using a screen reader or a
+// keyboard: form controls without a label, images without alt text, buttons
+// and links without a name, no or several h1, tables without headers.
+const a11yCheck = `(() => {
+  const out = [];
+  const named = el => (el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") || el.getAttribute("title") || "").trim() !== "";
+  document.querySelectorAll("input, select, textarea").forEach(el => {
+    if (el.type === "hidden" || el.type === "submit" || el.type === "button") return;
+    const byFor = el.id && document.querySelector('label[for="' + CSS.escape(el.id) + '"]');
+    if (!byFor && !el.closest("label") && !named(el)) out.push("unlabelled " + el.tagName.toLowerCase() + " name=" + el.name);
+  });
+  document.querySelectorAll("img").forEach(el => { if (!el.hasAttribute("alt")) out.push("image without alt: " + el.src.slice(0, 60)); });
+  document.querySelectorAll("button, a[href]").forEach(el => { if (el.textContent.trim() === "" && !named(el)) out.push("unnamed " + el.tagName.toLowerCase()); });
+  const h1 = document.querySelectorAll("h1").length;
+  if (h1 !== 1) out.push(h1 + " h1 headings");
+  document.querySelectorAll("table").forEach(t => { if (!t.querySelector("th")) out.push("table without th"); });
+  if (!document.documentElement.lang) out.push("no lang");
+  return out;
+})()`
+
+// accessible fails the test when the page shown lacks labels or names.
+func (t *tab) accessible() {
+	t.tb.Helper()
+	ctx, cancel := context.WithTimeout(t.ctx, 5*time.Second)
+	defer cancel()
+	problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](a11yCheck))
+	if err != nil {
+		t.tb.Fatal(err)
+	}
+	if len(problems) > 0 {
+		t.tb.Errorf("page %q is not accessible: %v", t.page(), problems)
+	}
+}
+
 // shot saves a screenshot for the docs when LOOKOUT_SCREENSHOTS=1.
 func (t *tab) shot(name string) {
 	t.tb.Helper()
@@ -98,8 +132,10 @@ func TestConsoleBrowser(t *testing.T) {
 	t.Run("SignIn", func(t *testing.T) {
 		w := MustTab(t, browser, m)
 		w.open("/")
+		w.accessible()
 		w.shot("signin")
 		w.signIn(marie)
+		w.accessible()
 		if txt := w.text(); !strings.Contains(txt, "marie") || !strings.Contains(txt, "NCB FRA") {
 			t.Fatalf("dashboard: %s", txt)
 		}
