@@ -1,5 +1,385 @@
 package console
 
-// routesPersons registers the Persons screens.
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/lookout-network/lookout"
+	"github.com/lookout-network/lookout/hub"
+	"github.com/lookout-network/lookout/names"
+)
+
+// routesPersons registers the Persons screens: the name search, a person
+// with their notices, and the notices with the secretariat's review and
+// the owner's cancellation.
 func (c *Console) routesPersons() {
+	c.handle("GET /persons", lookout.GrantPersonsSearch, c.personsPage)
+	c.handle("POST /persons", lookout.GrantPersonsSearch, c.searchPersons)
+	// The hub lets persons:write read a person too, and decides.
+	c.handle("GET /persons/{id}", "", c.personPage)
+	// Notices are open to persons:search, persons:write and notices:request;
+	// the hub refuses everyone else.
+	c.handle("GET /notices", "", c.noticesPage)
+	c.handle("GET /notices/{id}", "", c.noticePage)
+	c.handle("POST /notices/{id}/review", "", c.reviewNotice)
+	c.handle("POST /notices/{id}/cancel", lookout.GrantNoticesRequest, c.cancelNotice)
+}
+
+// personsForm is the name search as typed.
+type personsForm struct {
+	Name, DateOfBirth, Sex, Nationality string
+}
+
+// personsData is the search page: the form and, after a search, the
+// candidates best first.
+type personsData struct {
+	Form       personsForm
+	Searched   bool
+	SearchID   string
+	Candidates []personCandidate
+	Sexes      []string
+}
+
+// personCandidate is one candidate as the page shows it.
+type personCandidate struct {
+	Person      *lookout.Person
+	Score       string
+	Match       bool
+	MatchedName string
+	NameScore   string
+	Explain     []string
+	Notices     []*lookout.Notice
+	HitID       int64
+}
+
+func (c *Console) personsPage(w http.ResponseWriter, r *http.Request) error {
+	c.render(w, r, http.StatusOK, "persons", personsData{Sexes: lookout.Sexes}, nil)
+	return nil
+}
+
+func (c *Console) searchPersons(w http.ResponseWriter, r *http.Request) error {
+	f := personsForm{
+		Name:        strings.TrimSpace(r.PostFormValue("name")),
+		DateOfBirth: strings.TrimSpace(r.PostFormValue("date_of_birth")),
+		Sex:         r.PostFormValue("sex"),
+		Nationality: strings.ToUpper(strings.TrimSpace(r.PostFormValue("nationality"))),
+	}
+	data := personsData{Form: f, Sexes: lookout.Sexes}
+	if f.Name == "" {
+		err := lookout.FieldErrorf("name", "%s", c.text.T("persons.error.name_required"))
+		c.render(w, r, statusOf(err), "persons", data, err)
+		return nil
+	}
+	res, err := c.hub.SearchPersons(r.Context(), lookout.PersonSearchRequest{Name: f.Name, DateOfBirth: f.DateOfBirth, Sex: f.Sex, Nationality: f.Nationality, Limit: 20})
+	if err != nil {
+		if lookout.ErrorCode(err) == lookout.EINVALID {
+			c.render(w, r, statusOf(err), "persons", data, err)
+			return nil
+		}
+		return err
+	}
+	data.Searched, data.SearchID = true, res.SearchID
+	for _, cand := range res.Candidates {
+		pc := personCandidate{Person: cand.Person, Score: fmt.Sprintf("%.2f", cand.Score), Match: cand.Match, Notices: cand.Notices, HitID: cand.HitID}
+		if ex, ok := nameExplanation(cand.Explanation); ok {
+			pc.MatchedName, pc.NameScore = ex.Name, fmt.Sprintf("%.2f", ex.NameScore)
+			pc.Explain = c.explainName(f.Name, ex)
+		}
+		data.Candidates = append(data.Candidates, pc)
+	}
+	c.render(w, r, http.StatusOK, "persons", data, nil)
+	return nil
+}
+
+// explanationOf reads the name engine's explanation, whatever form the
+// hub passed it on in.
+func nameExplanation(v any) (names.Explanation, bool) {
+	switch ex := v.(type) {
+	case names.Explanation:
+		return ex, true
+	case *names.Explanation:
+		if ex != nil {
+			return *ex, true
+		}
+		return names.Explanation{}, false
+	case nil:
+		return names.Explanation{}, false
+	}
+	var ex names.Explanation
+	b, err := json.Marshal(v)
+	if err != nil || json.Unmarshal(b, &ex) != nil {
+		return ex, false
+	}
+	return ex, true
+}
+
+// explain turns the engine's explanation into sentences: which parts of
+// the name matched and how (transliteration, spelling, order), and how the
+// date of birth, sex and nationality compared.
+func (c *Console) explainName(query string, ex names.Explanation) []string {
+	var out []string
+	for _, p := range ex.Parts {
+		pct := int(p.Similarity*100 + 0.5)
+		switch p.How {
+		case names.HowQueryOnly:
+			out = append(out, c.text.T("persons.how.query_only", p.Query))
+		case names.HowCandidateOnly:
+			out = append(out, c.text.T("persons.how.candidate_only", p.Candidate))
+		default:
+			key := "persons.how." + p.How
+			if _, ok := c.text[key]; !ok {
+				key = "persons.how.other"
+			}
+			out = append(out, c.text.T(key, p.Query, p.Candidate, pct))
+		}
+	}
+	if nameReordered(query, ex) {
+		out = append(out, c.text.T("persons.explain.reordered"))
+	}
+	penalty := func(reason string) string {
+		for _, p := range ex.Penalties {
+			if p.Reason == reason {
+				return c.text.T("persons.explain.penalty", p.Amount)
+			}
+		}
+		return ""
+	}
+	if ex.DateOfBirth != "" {
+		key := "persons.dob." + ex.DateOfBirth
+		if _, ok := c.text[key]; !ok {
+			key = "persons.dob.other"
+		}
+		out = append(out, strings.TrimSpace(c.text.T(key)+" "+penalty("date_of_birth")))
+	}
+	if ex.Sex != "" && ex.Sex != names.NotCompared {
+		out = append(out, strings.TrimSpace(c.text.T("persons.sex."+ex.Sex)+" "+penalty("sex")))
+	}
+	if ex.Nationality != "" && ex.Nationality != names.NotCompared {
+		out = append(out, strings.TrimSpace(c.text.T("persons.nationality."+ex.Nationality)+" "+penalty("nationality")))
+	}
+	return out
+}
+
+// reordered reports whether the paired name parts stand in another order
+// in the matched name than in the query (family name first, say).
+func nameReordered(query string, ex names.Explanation) bool {
+	q, n := strings.ToLower(query), strings.ToLower(ex.Name)
+	type pos struct{ q, c int }
+	var ps []pos
+	for _, p := range ex.Parts {
+		if p.Query == "" || p.Candidate == "" || p.How == names.HowConflict {
+			continue
+		}
+		qi, ci := strings.Index(q, strings.ToLower(p.Query)), strings.Index(n, strings.ToLower(p.Candidate))
+		if qi >= 0 && ci >= 0 {
+			ps = append(ps, pos{qi, ci})
+		}
+	}
+	for i := range ps {
+		for j := range ps {
+			if ps[i].q < ps[j].q && ps[i].c > ps[j].c {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pathID reads the {id} of a page's path.
+func personsPathID(r *http.Request, what string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, lookout.Errorf(lookout.ENOTFOUND, "no %s %q", what, r.PathValue("id"))
+	}
+	return id, nil
+}
+
+// personData is a person's page.
+type personData struct {
+	Person  *lookout.Person
+	Notices []*lookout.Notice
+	More    bool
+}
+
+// personNotices bounds the notices listed on a person's page.
+const personNotices = 50
+
+func (c *Console) personPage(w http.ResponseWriter, r *http.Request) error {
+	id, err := personsPathID(r, "person")
+	if err != nil {
+		return err
+	}
+	p, err := c.hub.Person(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	data := personData{Person: p}
+	// The hub filters what the caller may see of the notices.
+	if ns, next, err := c.hub.Notices(r.Context(), lookout.NoticeFilter{PersonID: id, Limit: personNotices}); err == nil {
+		data.Notices, data.More = ns, next != 0
+	} else if lookout.ErrorCode(err) != lookout.EFORBIDDEN {
+		return err
+	}
+	c.render(w, r, http.StatusOK, "person", data, nil)
+	return nil
+}
+
+// noticesData is the list of notices.
+type noticesData struct {
+	Type, Status, Kind string
+	Types              []string
+	Statuses           []string
+	Notices            []*lookout.Notice
+	Next               string
+	Secretariat        bool
+}
+
+// noticesPageSize is the notices shown per page.
+const noticesPageSize = 50
+
+var noticeStatuses = []string{lookout.NoticeRequested, lookout.NoticePublished, lookout.NoticeRefused, lookout.NoticeActive, lookout.NoticeCancelled}
+
+func (c *Console) noticesPage(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	data := noticesData{Type: q.Get("type"), Status: q.Get("status"), Kind: q.Get("kind"), Types: lookout.NoticeTypes, Statuses: noticeStatuses}
+	if caller := lookout.CallerFrom(r.Context()); caller != nil {
+		data.Secretariat = caller.Agency.Kind == lookout.KindSecretariat
+	}
+	var after int64
+	if s := q.Get("after"); s != "" {
+		var err error
+		if after, err = strconv.ParseInt(s, 10, 64); err != nil || after < 0 {
+			err := lookout.FieldErrorf("after", "%s", c.text.T("notices.error.cursor"))
+			c.render(w, r, statusOf(err), "notices", data, err)
+			return nil
+		}
+	}
+	list, next, err := c.hub.Notices(r.Context(), lookout.NoticeFilter{Type: data.Type, Status: data.Status, Kind: data.Kind, After: after, Limit: noticesPageSize})
+	if err != nil {
+		if lookout.ErrorCode(err) == lookout.EINVALID {
+			c.render(w, r, statusOf(err), "notices", data, err)
+			return nil
+		}
+		return err
+	}
+	data.Notices = list
+	if next != 0 {
+		v := url.Values{}
+		for k, s := range map[string]string{"type": data.Type, "status": data.Status, "kind": data.Kind} {
+			if s != "" {
+				v.Set(k, s)
+			}
+		}
+		v.Set("after", strconv.FormatInt(next, 10))
+		data.Next = "/notices?" + v.Encode()
+	}
+	c.render(w, r, http.StatusOK, "notices", data, nil)
+	return nil
+}
+
+// noticeData is one notice's page with the forms the caller may use.
+type noticeData struct {
+	Notice *lookout.Notice
+	Person *lookout.Person
+	// CanReview: the secretariat on a requested notice; Checks are the
+	// checklist items its reviewer ticks, Ticked those ticked in a failed
+	// attempt.
+	CanReview bool
+	Checks    []string
+	Ticked    []string
+	Decision  string
+	Reasons   string
+	// CanCancel: the owner, while the notice is in force or requested.
+	CanCancel    bool
+	CancelReason string
+}
+
+// reviewerChecks are the checklist items the secretariat ticks: every
+// notice needs the first three, a red notice the last two as well.
+func noticeReviewChecks(noticeType string) []string {
+	checks := []string{hub.CheckNeutrality, hub.CheckHumanRights, hub.CheckDataQuality}
+	if noticeType == "red" {
+		checks = append(checks, hub.CheckSeriousness, hub.CheckJudicialData)
+	}
+	return checks
+}
+
+func (c *Console) loadNotice(r *http.Request) (*noticeData, error) {
+	id, err := personsPathID(r, "notice")
+	if err != nil {
+		return nil, err
+	}
+	n, err := c.hub.Notice(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	data := &noticeData{Notice: n, Checks: noticeReviewChecks(n.Type)}
+	// The person may be hidden from the caller, or the caller may lack a
+	// persons grant: the notice shows without it then.
+	if p, err := c.hub.Person(r.Context(), n.PersonID); err == nil {
+		data.Person = p
+	}
+	caller := lookout.CallerFrom(r.Context())
+	data.CanReview = caller.Agency.Kind == lookout.KindSecretariat && n.Kind == lookout.KindNotice && n.Status == lookout.NoticeRequested
+	data.CanCancel = caller.Country() == n.OwnerCountry && caller.Has(lookout.GrantNoticesRequest) &&
+		slices.Contains([]string{lookout.NoticeRequested, lookout.NoticePublished, lookout.NoticeActive}, n.Status)
+	return data, nil
+}
+
+func (c *Console) noticePage(w http.ResponseWriter, r *http.Request) error {
+	data, err := c.loadNotice(r)
+	if err != nil {
+		return err
+	}
+	c.render(w, r, http.StatusOK, "notice", data, nil)
+	return nil
+}
+
+func (c *Console) reviewNotice(w http.ResponseWriter, r *http.Request) error {
+	data, err := c.loadNotice(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return lookout.Errorf(lookout.EINVALID, "%v", err)
+	}
+	req := lookout.ReviewRequest{Decision: r.PostForm.Get("decision"), Reasons: strings.TrimSpace(r.PostForm.Get("reasons")), Checklist: map[string]bool{}}
+	for _, k := range r.PostForm["checklist"] {
+		req.Checklist[k] = true
+	}
+	data.Decision, data.Reasons, data.Ticked = req.Decision, req.Reasons, r.PostForm["checklist"]
+	n, err := c.hub.ReviewNotice(r.Context(), data.Notice.ID, req)
+	if err != nil {
+		if code := lookout.ErrorCode(err); code == lookout.EINVALID || code == lookout.ECONFLICT {
+			c.render(w, r, statusOf(err), "notice", data, err)
+			return nil
+		}
+		return err
+	}
+	redirect(w, r, fmt.Sprintf("/notices/%d", n.ID), "notice_"+n.Status)
+	return nil
+}
+
+func (c *Console) cancelNotice(w http.ResponseWriter, r *http.Request) error {
+	data, err := c.loadNotice(r)
+	if err != nil {
+		return err
+	}
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	data.CancelReason = reason
+	n, err := c.hub.CancelNotice(r.Context(), data.Notice.ID, reason)
+	if err != nil {
+		if code := lookout.ErrorCode(err); code == lookout.EINVALID || code == lookout.ECONFLICT {
+			c.render(w, r, statusOf(err), "notice", data, err)
+			return nil
+		}
+		return err
+	}
+	redirect(w, r, fmt.Sprintf("/notices/%d", n.ID), "notice_cancelled")
+	return nil
 }
