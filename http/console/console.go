@@ -10,6 +10,7 @@ package console
 import (
 	"context"
 	"embed"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -157,6 +158,10 @@ func (c *Console) upload(pattern string, grant lookout.Grant, max int64, fn hand
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			r.Body = http.MaxBytesReader(w, r.Body, max)
+			if err := c.parseForm(r); err != nil {
+				c.fail(w, r, err)
+				return
+			}
 			if err := c.checkCSRF(r); err != nil {
 				c.fail(w, r, err)
 				return
@@ -172,4 +177,27 @@ func (c *Console) upload(pattern string, grant lookout.Grant, max int64, fn hand
 			c.fail(w, r, err)
 		}
 	})
+}
+
+// parseForm reads the form (a script's upload sends its token in a header
+// and leaves its body to the handler), so that an upload over the limit is
+// told so rather than taken for a form without its token.
+func (c *Console) parseForm(r *http.Request) error {
+	if r.Header.Get("X-CSRF-Token") != "" {
+		return nil
+	}
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(32 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return err // fail names the limit
+	}
+	if err != nil {
+		return lookout.Errorf(lookout.EINVALID, "the form could not be read: %v", err)
+	}
+	return nil
 }
