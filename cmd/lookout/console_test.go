@@ -280,6 +280,13 @@ func TestConsoleSession(t *testing.T) {
 			t.Fatalf("cross-site post: %d", status)
 		}
 	})
+	t.Run("ErrTooLarge", func(t *testing.T) {
+		w.Get("/")
+		status, body := w.Post("/sign-out", url.Values{"filler": {strings.Repeat("x", 2<<20)}})
+		if status != http.StatusRequestEntityTooLarge || !strings.Contains(text(body), "too large") {
+			t.Fatalf("a form over the limit: %d %s", status, text(body))
+		}
+	})
 	t.Run("SignOut", func(t *testing.T) {
 		w.Get("/")
 		status, body := w.Post("/sign-out", nil)
