@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"sync"
 	"time"
+
+	"github.com/lookout-network/lookout"
 
 	lhttp "github.com/lookout-network/lookout/http"
 	"github.com/lookout-network/lookout/http/console"
@@ -17,9 +20,15 @@ const clientCertificateDays = 365
 
 // console builds the web console served beside the API at /.
 func (m *Main) console(api *lhttp.Server, withCA bool) (*console.Console, error) {
+	// One verification at a time: each reads the whole chain.
+	var verifying sync.Mutex
 	opts := console.Options{
 		EventStream: api.EventStream,
 		VerifyAudit: func(ctx context.Context) (console.AuditReport, error) {
+			if !verifying.TryLock() {
+				return console.AuditReport{}, lookout.Errorf(lookout.ERATELIMITED, "a verification of the audit chain is running already: try again when it ends")
+			}
+			defer verifying.Unlock()
 			start := time.Now()
 			v, err := verifyAudit(ctx, m.DataDir, nil)
 			rep := console.AuditReport{Took: time.Since(start)}
