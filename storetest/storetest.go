@@ -24,6 +24,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AuditChain", func(t *testing.T) { testAuditChain(t, open(t)) })
 	t.Run("Persons", func(t *testing.T) { testPersons(t, open(t)) })
 	t.Run("Followup", func(t *testing.T) { testFollowup(t, open(t)) })
+	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open(t)) })
 }
 
 func hash(s string) []byte {
