@@ -227,12 +227,68 @@ func TestConsolePersons(t *testing.T) {
 			t.Fatalf("FRA does not see the published notice")
 		}
 	})
-	t.Run("Cancel", func(t *testing.T) {
+	t.Run("Owner", func(t *testing.T) {
 		if status, _ := fra.Post("/notices/"+yellow+"/cancel", url.Values{"reason": {"not ours"}}); status != http.StatusForbidden {
 			t.Fatalf("FRA cancels a German notice: %d", status)
 		}
+		if _, body := fra.Get("/persons/" + petrov); strings.Contains(body, `action="/persons/`+petrov+`/notices"`) {
+			t.Fatalf("FRA is offered a notice on a German person")
+		}
+		if status, _ := fra.Post("/persons/"+petrov+"/notices", url.Values{"kind": {"notice"}, "type": {"blue"}, "summary": {"whereabouts"}}); status != http.StatusForbidden {
+			t.Fatalf("FRA asks a notice on a German person: %d", status)
+		}
 		w := MustOfficer(t, m, "ncb-deu", "hanna", nil).MustSignIn(t)
-		status, body := w.Get("/notices/" + yellow)
+		status, body := w.Get("/persons/" + petrov)
+		if status != http.StatusOK || !strings.Contains(body, `action="/persons/`+petrov+`/notices"`) {
+			t.Fatalf("owner's request form: %d %s", status, text(body))
+		}
+		var list struct {
+			Notices []notice `json:"notices"`
+		}
+		deu.do("GET", "/v1/notices?person_id="+petrov, nil, &list)
+		before := len(list.Notices)
+		red := url.Values{"kind": {"notice"}, "type": {"red"}, "summary": {"Fraud in Bremen, 2026"}, "offence": {"fraud (StGB §263)"}, "purpose": {"prosecution"}, "penalty_years": {"10"}, "arrest_warrant": {"AG Bremen 9 Gs 3/26"}}
+		for _, tc := range []struct {
+			change url.Values
+			field  string
+			want   string
+		}{
+			{url.Values{"arrest_warrant": {""}}, "arrest_warrant", "arrest_warrant"},
+			{url.Values{"penalty_years": {"two"}}, "penalty_years", "not a number"},
+			{url.Values{"penalty_years": {"1"}}, "penalty_years", "at least 2 years"},
+			{url.Values{"summary": {""}}, "summary", "summary is required"},
+			{url.Values{"recipients": {"AUT"}}, "recipients", "only for a diffusion"},
+			{url.Values{"kind": {"diffusion"}, "recipients": {"QQQ"}}, "recipients[0]", "QQQ"},
+		} {
+			form := url.Values{}
+			for k, v := range red {
+				form[k] = v
+			}
+			for k, v := range tc.change {
+				form[k] = v
+			}
+			status, body := w.Post("/persons/"+petrov+"/notices", form)
+			if status != http.StatusBadRequest || !strings.Contains(text(body), tc.want) || !strings.Contains(body, "Fraud in Bremen") && tc.field != "summary" {
+				t.Errorf("%v: %d, want 400 naming %s: %s", tc.change, status, tc.field, text(body))
+			}
+		}
+		deu.do("GET", "/v1/notices?person_id="+petrov, nil, &list)
+		if len(list.Notices) != before {
+			t.Fatalf("refused requests stored notices: %d -> %d", before, len(list.Notices))
+		}
+		status, body = w.Post("/persons/"+petrov+"/notices", red)
+		if page := text(body); status != http.StatusOK || !strings.Contains(page, "The notice is requested") || !strings.Contains(page, "fraud (StGB §263)") {
+			t.Fatalf("request: %d %s", status, page)
+		}
+		status, body = w.Post("/persons/"+petrov+"/notices", url.Values{"kind": {"diffusion"}, "type": {"blue"}, "summary": {"Locate: may travel to Paris"}, "recipients": {"fra"}})
+		if page := text(body); status != http.StatusOK || !strings.Contains(page, "The diffusion is sent") || !strings.Contains(page, "FRA") {
+			t.Fatalf("diffusion: %d %s", status, page)
+		}
+		if _, body := fra.Get("/notices?kind=diffusion"); !strings.Contains(text(body), "may travel to Paris") {
+			t.Fatalf("FRA does not see the diffusion sent to it")
+		}
+
+		status, body = w.Get("/notices/" + yellow)
 		if status != http.StatusOK || !strings.Contains(body, `action="/notices/`+yellow+`/cancel"`) {
 			t.Fatalf("owner's cancel form: %d %s", status, text(body))
 		}

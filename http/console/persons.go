@@ -2,6 +2,7 @@ package console
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -22,6 +23,7 @@ func (c *Console) routesPersons() {
 	c.handle("POST /persons", lookout.GrantPersonsSearch, c.searchPersons)
 	// The hub lets persons:write read a person too, and decides.
 	c.handle("GET /persons/{id}", "", c.personPage)
+	c.handle("POST /persons/{id}/notices", lookout.GrantNoticesRequest, c.requestNotice)
 	// Notices are open to persons:search, persons:write and notices:request;
 	// the hub refuses everyone else.
 	c.handle("GET /notices", "", c.noticesPage)
@@ -78,7 +80,7 @@ func (c *Console) searchPersons(w http.ResponseWriter, r *http.Request) error {
 	res, err := c.hub.SearchPersons(r.Context(), lookout.PersonSearchRequest{Name: f.Name, DateOfBirth: f.DateOfBirth, Sex: f.Sex, Nationality: f.Nationality, Limit: 20})
 	if err != nil {
 		if lookout.ErrorCode(err) == lookout.EINVALID {
-			c.render(w, r, statusOf(err), "persons", data, err)
+			c.render(w, r, statusOf(err), "persons", data, keepOnForm(err, "name", "date_of_birth", "sex", "nationality"))
 			return nil
 		}
 		return err
@@ -190,7 +192,24 @@ func nameReordered(query string, ex names.Explanation) bool {
 	return false
 }
 
-// pathID reads the {id} of a page's path.
+// keepOnForm keeps a field error on one of the fields a form shows
+// ("recipients[2]" on "recipients"), or makes it a message of the whole
+// form when the form has no such field, so that it is always seen.
+func keepOnForm(err error, fields ...string) error {
+	var e *lookout.Error
+	if !errors.As(err, &e) || e.Field == "" || slices.Contains(fields, e.Field) {
+		return err
+	}
+	cp := *e
+	if i := strings.IndexAny(e.Field, "[."); i > 0 && slices.Contains(fields, e.Field[:i]) {
+		cp.Field = e.Field[:i]
+	} else {
+		cp.Field = ""
+	}
+	return &cp
+}
+
+// personsPathID reads the {id} of a page's path.
 func personsPathID(r *http.Request, what string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -199,34 +218,119 @@ func personsPathID(r *http.Request, what string) (int64, error) {
 	return id, nil
 }
 
-// personData is a person's page.
+// personData is a person's page; the owner may ask for a notice or send a
+// diffusion on the person from it.
 type personData struct {
-	Person  *lookout.Person
-	Notices []*lookout.Notice
-	More    bool
+	Person     *lookout.Person
+	Notices    []*lookout.Notice
+	More       bool
+	CanRequest bool
+	Request    noticeRequest
+	Types      []string
+}
+
+// noticeRequest is the form of a notice or diffusion as typed.
+type noticeRequest struct {
+	Kind, Type, Summary, Offence, Purpose, PenaltyYears, SentenceMonthsLeft string
+	ArrestWarrant, WarrantIssuedBy, Recipients, ExpiresOn                   string
 }
 
 // personNotices bounds the notices listed on a person's page.
 const personNotices = 50
 
-func (c *Console) personPage(w http.ResponseWriter, r *http.Request) error {
+func (c *Console) loadPerson(r *http.Request) (*personData, error) {
 	id, err := personsPathID(r, "person")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p, err := c.hub.Person(r.Context(), id)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	data := personData{Person: p}
+	data := &personData{Person: p, Types: lookout.NoticeTypes, Request: noticeRequest{Kind: lookout.KindNotice, Type: "red"}}
 	// The hub filters what the caller may see of the notices.
 	if ns, next, err := c.hub.Notices(r.Context(), lookout.NoticeFilter{PersonID: id, Limit: personNotices}); err == nil {
 		data.Notices, data.More = ns, next != 0
 	} else if lookout.ErrorCode(err) != lookout.EFORBIDDEN {
+		return nil, err
+	}
+	caller := lookout.CallerFrom(r.Context())
+	data.CanRequest = caller.Country() == p.OwnerCountry && caller.Has(lookout.GrantNoticesRequest)
+	return data, nil
+}
+
+func (c *Console) personPage(w http.ResponseWriter, r *http.Request) error {
+	data, err := c.loadPerson(r)
+	if err != nil {
 		return err
 	}
 	c.render(w, r, http.StatusOK, "person", data, nil)
 	return nil
+}
+
+// requestNotice asks the secretariat for a notice on the person, or sends
+// a diffusion straight to the countries named.
+func (c *Console) requestNotice(w http.ResponseWriter, r *http.Request) error {
+	data, err := c.loadPerson(r)
+	if err != nil {
+		return err
+	}
+	f := noticeRequest{
+		Kind: r.PostFormValue("kind"), Type: r.PostFormValue("type"), Summary: strings.TrimSpace(r.PostFormValue("summary")),
+		Offence: strings.TrimSpace(r.PostFormValue("offence")), Purpose: r.PostFormValue("purpose"),
+		PenaltyYears: strings.TrimSpace(r.PostFormValue("penalty_years")), SentenceMonthsLeft: strings.TrimSpace(r.PostFormValue("sentence_months_left")),
+		ArrestWarrant: strings.TrimSpace(r.PostFormValue("arrest_warrant")), WarrantIssuedBy: strings.TrimSpace(r.PostFormValue("warrant_issued_by")),
+		Recipients: strings.TrimSpace(r.PostFormValue("recipients")), ExpiresOn: strings.TrimSpace(r.PostFormValue("expires_on")),
+	}
+	data.Request = f
+	n, err := c.noticeOf(data.Person.ID, f)
+	if err == nil {
+		if f.Kind == lookout.KindDiffusion {
+			n, err = c.hub.IssueDiffusion(r.Context(), n)
+		} else {
+			n, err = c.hub.RequestNotice(r.Context(), n)
+		}
+	}
+	if err != nil {
+		if code := lookout.ErrorCode(err); code == lookout.EINVALID {
+			c.render(w, r, statusOf(err), "person", data, keepOnForm(err, "kind", "type", "summary", "offence", "purpose", "penalty_years",
+				"sentence_months_left", "arrest_warrant", "warrant_issued_by", "recipients", "expires_on"))
+			return nil
+		}
+		return err
+	}
+	redirect(w, r, fmt.Sprintf("/notices/%d", n.ID), "notice_"+n.Status)
+	return nil
+}
+
+// noticeOf reads the typed numbers and countries of a notice request;
+// the hub checks the rest.
+func (c *Console) noticeOf(personID int64, f noticeRequest) (*lookout.Notice, error) {
+	n := &lookout.Notice{PersonID: personID, Type: f.Type, Summary: f.Summary, Offence: f.Offence, Purpose: f.Purpose,
+		ArrestWarrant: f.ArrestWarrant, WarrantIssuedBy: f.WarrantIssuedBy, ExpiresOn: f.ExpiresOn}
+	if f.Kind != lookout.KindNotice && f.Kind != lookout.KindDiffusion {
+		return nil, lookout.FieldErrorf("kind", "%s", c.text.T("notices.error.kind"))
+	}
+	if f.PenaltyYears != "" {
+		v, err := strconv.ParseFloat(strings.Replace(f.PenaltyYears, ",", ".", 1), 64)
+		if err != nil {
+			return nil, lookout.FieldErrorf("penalty_years", "%s", c.text.T("notices.error.number", f.PenaltyYears))
+		}
+		n.PenaltyYears = v
+	}
+	if f.SentenceMonthsLeft != "" {
+		v, err := strconv.Atoi(f.SentenceMonthsLeft)
+		if err != nil {
+			return nil, lookout.FieldErrorf("sentence_months_left", "%s", c.text.T("notices.error.whole_number", f.SentenceMonthsLeft))
+		}
+		n.SentenceMonthsLeft = v
+	}
+	if f.Kind == lookout.KindDiffusion {
+		n.Recipients = strings.FieldsFunc(strings.ToUpper(f.Recipients), func(r rune) bool { return r == ',' || r == ' ' || r == ';' || r == '\n' || r == '\r' || r == '\t' })
+	} else if f.Recipients != "" {
+		return nil, lookout.FieldErrorf("recipients", "%s", c.text.T("notices.error.recipients"))
+	}
+	return n, nil
 }
 
 // noticesData is the list of notices.
@@ -356,7 +460,11 @@ func (c *Console) reviewNotice(w http.ResponseWriter, r *http.Request) error {
 	n, err := c.hub.ReviewNotice(r.Context(), data.Notice.ID, req)
 	if err != nil {
 		if code := lookout.ErrorCode(err); code == lookout.EINVALID || code == lookout.ECONFLICT {
-			c.render(w, r, statusOf(err), "notice", data, err)
+			fields := []string{"decision", "reasons", "checklist." + hub.CheckPenalty, "checklist." + hub.CheckIdentifiers}
+			for _, k := range data.Checks {
+				fields = append(fields, "checklist."+k)
+			}
+			c.render(w, r, statusOf(err), "notice", data, keepOnForm(err, fields...))
 			return nil
 		}
 		return err
@@ -375,7 +483,7 @@ func (c *Console) cancelNotice(w http.ResponseWriter, r *http.Request) error {
 	n, err := c.hub.CancelNotice(r.Context(), data.Notice.ID, reason)
 	if err != nil {
 		if code := lookout.ErrorCode(err); code == lookout.EINVALID || code == lookout.ECONFLICT {
-			c.render(w, r, statusOf(err), "notice", data, err)
+			c.render(w, r, statusOf(err), "notice", data, keepOnForm(err, "reason"))
 			return nil
 		}
 		return err
