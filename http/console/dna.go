@@ -117,7 +117,7 @@ func (c *Console) searchDNA(w http.ResponseWriter, r *http.Request) error {
 	data := c.newDNAData(r, f)
 	fail := func(err error) error {
 		if code := lookout.ErrorCode(err); code == lookout.EINVALID || code == lookout.ETOOLARGE {
-			c.render(w, r, statusOf(err), "dna", data, err)
+			c.render(w, r, statusOf(err), "dna", data, keepOnForm(err, "loci", "file", "specimen", "category", "relationship", "rule", "population", "targets"))
 			return nil
 		}
 		return err

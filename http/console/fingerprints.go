@@ -63,7 +63,7 @@ func (c *Console) searchFingerprints(w http.ResponseWriter, r *http.Request) err
 	data := fingerprintsData{Positions: fingerPositions, Form: fingerprintForm{Position: r.FormValue("position"), Reference: strings.TrimSpace(r.FormValue("reference"))}}
 	fail := func(err error) error {
 		if code := lookout.ErrorCode(err); code == lookout.EINVALID || code == lookout.ETOOLARGE {
-			c.render(w, r, statusOf(err), "fingerprints", data, err)
+			c.render(w, r, statusOf(err), "fingerprints", data, keepOnForm(err, "template", "position", "reference"))
 			return nil
 		}
 		return err
@@ -290,7 +290,7 @@ func (c *Console) decideFingerprint(w http.ResponseWriter, r *http.Request) erro
 			return err
 		}
 		data.Failed, data.Decision, data.Note = candidateKey(id, pos), r.PostFormValue("decision"), r.PostFormValue("note")
-		c.render(w, r, statusOf(err), "fingerprint", data, err)
+		c.render(w, r, statusOf(err), "fingerprint", data, keepOnForm(err, "decision", "note"))
 		return nil
 	}
 	fingerprintSearches.decide(searchID, d)
