@@ -43,6 +43,11 @@ type Argon2Params struct {
 	Threads uint8
 }
 
+// maxHashMemory bounds the memory (KiB) of a hash CheckPassword computes,
+// four times the default: a hash asking for gigabytes, from a damaged or
+// doctored store, would take the hub's memory at every sign-in.
+const maxHashMemory = 256 << 10
+
 // hashSlots bounds the argon2id hashes computed at once: each takes
 // PasswordParams.Memory, and a flood of sign-ins must not take the hub's.
 var hashSlots = make(chan struct{}, 2)
@@ -67,7 +72,7 @@ func CheckPassword(hash, password string) bool {
 		return false
 	}
 	var p Argon2Params
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil || p.Memory == 0 || p.Memory > 1<<22 || p.Time == 0 || p.Time > 16 || p.Threads == 0 {
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil || p.Memory == 0 || p.Memory > max(maxHashMemory, PasswordParams.Memory) || p.Time == 0 || p.Time > 16 || p.Threads == 0 {
 		return false
 	}
 	enc := base64.RawStdEncoding
@@ -153,6 +158,44 @@ func generatePassword() string {
 		sb.WriteByte(alphabet[int(c)%len(alphabet)])
 	}
 	return sb.String()
+}
+
+// accountLocks serialise the changes of each account. SignIn reads an
+// account, spends a password hash's time checking, and writes it back
+// whole: without the lock, two sign-ins with one code would both succeed,
+// failures at once would count once, and a failed sign-in would undo a
+// manager's change (disabled, grants) made meanwhile. It holds within one
+// process: `lookout account reset` run beside a serving hub is not covered.
+// An entry lives while someone holds or waits for it.
+var accountLocks = struct {
+	sync.Mutex
+	m map[int64]*accountLock
+}{m: map[int64]*accountLock{}}
+
+type accountLock struct {
+	sync.Mutex
+	users int
+}
+
+// lockAccount locks account id until the function it returns is called.
+func lockAccount(id int64) (unlock func()) {
+	accountLocks.Lock()
+	l := accountLocks.m[id]
+	if l == nil {
+		l = &accountLock{}
+		accountLocks.m[id] = l
+	}
+	l.users++
+	accountLocks.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		accountLocks.Lock()
+		if l.users--; l.users == 0 {
+			delete(accountLocks.m, id)
+		}
+		accountLocks.Unlock()
+	}
 }
 
 // managedAgency returns the agency an account may be managed in by c.
@@ -251,6 +294,7 @@ func (h *Hub) managedAccount(ctx context.Context, id int64) (*lookout.Caller, *l
 // UpdateAccount changes an account the caller manages. Disabling ends its
 // sessions at once.
 func (h *Hub) UpdateAccount(ctx context.Context, id int64, u lookout.AccountUpdate) (*lookout.Account, error) {
+	defer lockAccount(id)()
 	c, a, agency, err := h.managedAccount(ctx, id)
 	if err != nil {
 		return nil, err
@@ -286,6 +330,7 @@ func (h *Hub) UpdateAccount(ctx context.Context, id int64, u lookout.AccountUpda
 // ResetAccount gives an account a new password and TOTP secret and ends
 // its sessions.
 func (h *Hub) ResetAccount(ctx context.Context, id int64) (*lookout.AccountCredentials, error) {
+	defer lockAccount(id)()
 	c, a, _, err := h.managedAccount(ctx, id)
 	if err != nil {
 		return nil, err
@@ -332,6 +377,10 @@ func (h *Hub) SignIn(ctx context.Context, r lookout.SignInRequest) (string, *loo
 		}
 		return "", nil, errSignIn()
 	} else if err != nil {
+		return "", nil, err
+	}
+	defer lockAccount(a.ID)()
+	if a, err = h.store.Account(ctx, a.ID); err != nil {
 		return "", nil, err
 	}
 	agency, err := h.store.Agency(ctx, a.AgencyID)
