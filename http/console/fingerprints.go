@@ -51,7 +51,7 @@ type recentFingerprintSearch struct {
 var fingerPositions = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 
 func (c *Console) fingerprintsPage(w http.ResponseWriter, r *http.Request) error {
-	data := fingerprintsData{Positions: fingerPositions, Recent: fingerprintSearches.recent(lookout.CallerFrom(r.Context()), c.opts.Now(), 10)}
+	data := fingerprintsData{Positions: fingerPositions, Recent: c.fingerprintSearches().recent(lookout.CallerFrom(r.Context()), c.opts.Now(), 10)}
 	c.render(w, r, http.StatusOK, "fingerprints", data, nil)
 	return nil
 }
@@ -96,7 +96,7 @@ func (c *Console) searchFingerprints(w http.ResponseWriter, r *http.Request) err
 	for _, cand := range res.Candidates {
 		s.candidates = append(s.candidates, fingerprintHit{rank: cand.Rank, id: cand.Fingerprint.ID, position: cand.Position, score: cand.Score})
 	}
-	fingerprintSearches.put(res.SearchID, s, c.opts.Now())
+	c.fingerprintSearches().put(res.SearchID, s, c.opts.Now())
 	http.Redirect(w, r, "/fingerprints/searches/"+res.SearchID, http.StatusSeeOther)
 	return nil
 }
@@ -134,7 +134,14 @@ const (
 	fingerprintCacheAge = 12 * time.Hour
 )
 
-var fingerprintSearches = &fingerprintCache{m: map[string]*fingerprintSearch{}}
+// fingerprintCaches holds each console's cache (the Console type is
+// shared by every screen; a test process runs several consoles).
+var fingerprintCaches sync.Map // *Console → *fingerprintCache
+
+func (c *Console) fingerprintSearches() *fingerprintCache {
+	v, _ := fingerprintCaches.LoadOrStore(c, &fingerprintCache{m: map[string]*fingerprintSearch{}})
+	return v.(*fingerprintCache)
+}
 
 func (fc *fingerprintCache) put(id string, s *fingerprintSearch, now time.Time) {
 	fc.mu.Lock()
@@ -233,7 +240,7 @@ func scoreStrength(score float64) string {
 
 func (c *Console) fingerprintSearchData(r *http.Request) (*fingerprintSearchData, error) {
 	id := r.PathValue("search_id")
-	s, ok := fingerprintSearches.get(id, lookout.CallerFrom(r.Context()), c.opts.Now())
+	s, ok := c.fingerprintSearches().get(id, lookout.CallerFrom(r.Context()), c.opts.Now())
 	if !ok {
 		return nil, lookout.Errorf(lookout.ENOTFOUND, "%s", c.text.T("fingerprints.error.search_gone", id))
 	}
@@ -293,7 +300,7 @@ func (c *Console) decideFingerprint(w http.ResponseWriter, r *http.Request) erro
 		c.render(w, r, statusOf(err), "fingerprint", data, keepOnForm(err, "decision", "note"))
 		return nil
 	}
-	fingerprintSearches.decide(searchID, d)
+	c.fingerprintSearches().decide(searchID, d)
 	redirect(w, r, "/fingerprints/searches/"+searchID, "fingerprint_"+d.Decision)
 	return nil
 }
