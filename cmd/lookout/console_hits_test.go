@@ -544,3 +544,87 @@ func TestConsoleHitsBrowser(t *testing.T) {
 		}
 	})
 }
+
+// TestConsoleHitsPaging pages through more hits than a page holds, in a
+// view that spans several statuses: every hit shows once, none is lost
+// between pages.
+func TestConsoleHitsPaging(t *testing.T) {
+	m, sec := MustConsoleNCBs(t)
+	fraAPI, deuAPI := mustToken(t, sec, "ncb-fra"), mustToken(t, sec, "ncb-deu")
+	const n = 130
+	var docs, checks strings.Builder
+	for i := range n {
+		fmt.Fprintf(&docs, `{"number": "PG%07d", "issuing_country": "FRA", "type": "passport", "status": "lost"}`+"\n", i)
+		fmt.Fprintf(&checks, `{"number": "PG%07d", "issuing_country": "FRA"}`+"\n", i)
+	}
+	fraAPI.ndjson("/v1/documents/batch", docs.String())
+	var hits []string
+	for _, r := range deuAPI.ndjson("/v1/documents/check/batch", checks.String()) {
+		matches, _ := r["matches"].([]any)
+		if len(matches) != 1 {
+			t.Fatalf("check: %v", r)
+		}
+		hits = append(hits, matches[0].(map[string]any)["hit_id"].(string))
+	}
+	// Germany acknowledges every third: those await France, the others
+	// Germany; the two statuses interleave.
+	acked := map[string]bool{}
+	for i, id := range hits {
+		if i%3 == 0 {
+			if status := deuAPI.do("POST", "/v1/hits/"+id+"/actions", map[string]any{"action": "acknowledge", "note": "seen"}, nil); status != http.StatusOK {
+				t.Fatalf("acknowledge %s: %d", id, status)
+			}
+			acked[id] = true
+		}
+	}
+	w := MustOfficer(t, m, "ncb-deu", "anna.deu", nil).MustSignIn(t)
+	link := regexp.MustCompile(`<a href="/hits/(\d+)">`)
+	next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
+	walk := func(path string) ([]string, int) {
+		t.Helper()
+		var seen []string
+		pages := 0
+		for path != "" {
+			status, page := w.Get(path)
+			if status != http.StatusOK {
+				t.Fatalf("%s: %d", path, status)
+			}
+			pages++
+			rows := link.FindAllStringSubmatch(page, -1)
+			if len(rows) > 50 {
+				t.Fatalf("%s: %d rows on a page", path, len(rows))
+			}
+			for _, r := range rows {
+				seen = append(seen, r[1])
+			}
+			path = ""
+			if m := next.FindStringSubmatch(page); m != nil {
+				path = strings.ReplaceAll(m[1], "&amp;", "&")
+			}
+		}
+		return seen, pages
+	}
+	for view, want := range map[string]func(id string) bool{
+		"":              func(string) bool { return true },
+		"awaiting_us":   func(id string) bool { return !acked[id] },
+		"awaiting_them": func(id string) bool { return acked[id] },
+	} {
+		seen, pages := walk("/hits?view=" + view)
+		var expect []string
+		for _, id := range hits {
+			if want(id) {
+				expect = append(expect, id)
+			}
+		}
+		if fmt.Sprint(seen) != fmt.Sprint(expect) {
+			t.Errorf("view %q over %d pages: %d hits %v, want %d %v", view, pages, len(seen), seen, len(expect), expect)
+		}
+		if min := (len(expect) + 49) / 50; pages < min {
+			t.Errorf("view %q: %d pages for %d hits", view, pages, len(expect))
+		}
+	}
+	_, page := w.Get("/")
+	if us, them := dashFigure(t, page, "/hits?view=awaiting_us"), dashFigure(t, page, "/hits?view=awaiting_them"); us != "86" || them != "44" {
+		t.Errorf("dashboard: %s awaiting us, %s awaiting them; want 86 and 44", us, them)
+	}
+}
