@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
@@ -229,7 +230,7 @@ func (h *Hub) CreateAccount(ctx context.Context, n lookout.NewAccount) (*lookout
 	if a.Name == "" || utf8.RuneCountInString(a.Name) > 200 {
 		return nil, lookout.FieldErrorf("name", "name must be 1 to 200 characters")
 	}
-	if a.Grants, err = accountGrants(n.Grants, agency); err != nil {
+	if a.Grants, err = accountGrants(c, n.Grants, agency); err != nil {
 		return nil, err
 	}
 	creds, err := h.newCredentials(a, n.Password)
@@ -244,8 +245,10 @@ func (h *Hub) CreateAccount(ctx context.Context, n lookout.NewAccount) (*lookout
 	return creds, nil
 }
 
-// accountGrants checks that grants are known and held by the agency.
-func accountGrants(grants []lookout.Grant, agency *lookout.Agency) ([]lookout.Grant, error) {
+// accountGrants checks that grants are known and held by the agency and by
+// the manager giving them: nobody gives a grant they do not hold, to
+// another person or to themselves.
+func accountGrants(c *lookout.Caller, grants []lookout.Grant, agency *lookout.Agency) ([]lookout.Grant, error) {
 	out := []lookout.Grant{}
 	for i, g := range grants {
 		if !lookout.ValidGrant(g) {
@@ -253,6 +256,9 @@ func accountGrants(grants []lookout.Grant, agency *lookout.Agency) ([]lookout.Gr
 		}
 		if !slices.Contains(agency.Grants, g) {
 			return nil, lookout.FieldErrorf(fmt.Sprintf("grants[%d]", i), "agency %s does not hold the grant %s, so its accounts cannot", agency.ID, g)
+		}
+		if !c.Has(g) {
+			return nil, lookout.Errorf(lookout.EFORBIDDEN, "you do not hold the grant %s, so you cannot give it", g)
 		}
 		if !slices.Contains(out, g) {
 			out = append(out, g)
@@ -291,12 +297,27 @@ func (h *Hub) managedAccount(ctx context.Context, id int64) (*lookout.Caller, *l
 	return c, a, agency, err
 }
 
+// mayChange refuses a change to an account that holds a grant the caller
+// does not: a narrowed manager must not reset a fuller colleague's
+// credentials and sign in as them.
+func mayChange(c *lookout.Caller, a *lookout.Account) error {
+	for _, g := range a.Grants {
+		if !c.Has(g) {
+			return lookout.Errorf(lookout.EFORBIDDEN, "account %s holds the grant %s, which you do not: a manager holding it must change the account", a.Username, g)
+		}
+	}
+	return nil
+}
+
 // UpdateAccount changes an account the caller manages. Disabling ends its
 // sessions at once.
 func (h *Hub) UpdateAccount(ctx context.Context, id int64, u lookout.AccountUpdate) (*lookout.Account, error) {
 	defer lockAccount(id)()
 	c, a, agency, err := h.managedAccount(ctx, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := mayChange(c, a); err != nil {
 		return nil, err
 	}
 	if u.Name != nil {
@@ -307,7 +328,7 @@ func (h *Hub) UpdateAccount(ctx context.Context, id int64, u lookout.AccountUpda
 		a.Name = n
 	}
 	if u.Grants != nil {
-		if a.Grants, err = accountGrants(*u.Grants, agency); err != nil {
+		if a.Grants, err = accountGrants(c, *u.Grants, agency); err != nil {
 			return nil, err
 		}
 	}
@@ -333,6 +354,9 @@ func (h *Hub) ResetAccount(ctx context.Context, id int64) (*lookout.AccountCrede
 	defer lockAccount(id)()
 	c, a, _, err := h.managedAccount(ctx, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := mayChange(c, a); err != nil {
 		return nil, err
 	}
 	creds, err := h.newCredentials(a, "")
@@ -371,7 +395,11 @@ func (h *Hub) SignIn(ctx context.Context, r lookout.SignInRequest) (string, *loo
 	a, err := h.store.AccountByUsername(ctx, username)
 	if isCode(err, lookout.ENOTFOUND) {
 		CheckPassword(dummyHash(), r.Password)
-		audit := &lookout.AuditEntry{AgencyID: "-", Country: "-", Account: username, Action: "account.sign_in", Object: username, Outcome: "failed", Detail: "unknown username from " + r.RemoteAddr}
+		// A person may type their password in the username box: the trail
+		// keeps only a fingerprint of an unknown name, enough to see the
+		// same name tried again and again.
+		sum := sha256.Sum256([]byte(username))
+		audit := &lookout.AuditEntry{AgencyID: "-", Country: "-", Action: "account.sign_in", Outcome: "failed", Detail: fmt.Sprintf("unknown username (sha256 %x) from %s", sum[:6], r.RemoteAddr)}
 		if err := h.store.AppendAudit(ctx, audit); err != nil {
 			return "", nil, err
 		}
