@@ -242,6 +242,7 @@ func (h *Hub) CreateAccount(ctx context.Context, n lookout.NewAccount) (*lookout
 	if err := h.store.CreateAccount(ctx, a, audit); err != nil {
 		return nil, err
 	}
+	creds.Account = redacted(creds.Account)
 	return creds, nil
 }
 
@@ -276,7 +277,11 @@ func (h *Hub) Accounts(ctx context.Context, agencyID string) ([]*lookout.Account
 	if _, err := h.managedAgency(ctx, c, agencyID); err != nil {
 		return nil, err
 	}
-	return h.store.Accounts(ctx, agencyID)
+	list, err := h.store.Accounts(ctx, agencyID)
+	for i, a := range list {
+		list[i] = redacted(a)
+	}
+	return list, err
 }
 
 // managedAccount returns an account the caller manages.
@@ -345,7 +350,15 @@ func (h *Hub) UpdateAccount(ctx context.Context, id int64, u lookout.AccountUpda
 	if err := h.store.UpdateAccount(ctx, a, end, nil, audit); err != nil {
 		return nil, err
 	}
-	return a, nil
+	return redacted(a), nil
+}
+
+// redacted returns a copy of a without its password hash and sealed TOTP
+// secret: what leaves the hub never carries credentials.
+func redacted(a *lookout.Account) *lookout.Account {
+	out := *a
+	out.PasswordHash, out.TOTPSecret, out.TOTPStep = "", nil, 0
+	return &out
 }
 
 // ResetAccount gives an account a new password and TOTP secret and ends
@@ -369,6 +382,7 @@ func (h *Hub) ResetAccount(ctx context.Context, id int64) (*lookout.AccountCrede
 	if err := h.store.UpdateAccount(ctx, a, true, nil, audit); err != nil {
 		return nil, err
 	}
+	creds.Account = redacted(creds.Account)
 	return creds, nil
 }
 

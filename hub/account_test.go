@@ -970,6 +970,9 @@ func TestNarrowedManager(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if creds.Account.PasswordHash != "" || creds.Account.TOTPSecret != nil {
+			t.Fatal("the hub hands out the account's stored credentials")
+		}
 		if _, err := n.h.ResetAccount(ctx, creds.Account.ID); err != nil {
 			t.Fatal(err)
 		}
