@@ -164,6 +164,12 @@ func TestConsolePersons(t *testing.T) {
 		if status, _ := w.Get("/notices"); status != http.StatusForbidden {
 			t.Fatalf("notices without a grant: %d", status)
 		}
+		if status, _ := w.Get("/persons/new"); status != http.StatusForbidden {
+			t.Fatalf("new person without persons:write: %d", status)
+		}
+		if status, _ := w.Post("/persons/new", url.Values{"name": {"Jean Dupont"}}); status != http.StatusForbidden {
+			t.Fatalf("person created without persons:write: %d", status)
+		}
 	})
 	t.Run("Notices", func(t *testing.T) {
 		status, body := fra.Get("/notices?type=red")
@@ -298,6 +304,67 @@ func TestConsolePersons(t *testing.T) {
 		}
 		if status, body := w.Post("/notices/"+yellow+"/cancel", url.Values{"reason": {"again"}}); status != http.StatusConflict {
 			t.Fatalf("cancelling twice: %d %s", status, text(body))
+		}
+	})
+	t.Run("Create", func(t *testing.T) {
+		w := MustOfficer(t, m, "ncb-deu", "kurt", nil).MustSignIn(t)
+		if status, body := w.Get("/persons"); status != http.StatusOK || !strings.Contains(body, `href="/persons/new"`) {
+			t.Fatalf("no link to record a person: %d", status)
+		}
+		status, body := w.Get("/persons/new")
+		if status != http.StatusOK || !strings.Contains(body, `action="/persons/new"`) {
+			t.Fatalf("form: %d %s", status, text(body))
+		}
+		screensNoMissing(t, body, "person.", "persons.")
+		var list struct {
+			Persons []person `json:"persons"`
+		}
+		deu.do("GET", "/v1/persons", nil, &list)
+		before := len(list.Persons)
+		good := url.Values{"name": {"Иван Сидоров"}, "name_latin": {"Ivan Sidorov"}, "aliases": {"Vanya Sidorov\nI. Sidorov"}, "date_of_birth": {"1980-07"}, "sex": {"M"},
+			"nationalities": {"rus, blr"}, "doc_number": {"c01x00t99"}, "doc_country": {"deu"}, "doc_type": {"passport"}, "deny": {"FRA"}, "reference": {"BKA-P-7"}}
+		for _, tc := range []struct {
+			change url.Values
+			field  string
+			want   string
+		}{
+			{url.Values{"name": {""}}, "name", "name is required"},
+			{url.Values{"date_of_birth": {"1980-13"}}, "date_of_birth", "1980-13"},
+			{url.Values{"nationalities": {"RUS, QQQ"}}, "nationalities", "QQQ"},
+			{url.Values{"doc_number": {"12<34"}}, "identity_documents", "12<34"},
+			{url.Values{"deny": {"DEU"}}, "restriction", "cannot deny itself"},
+			{url.Values{"allow": {"AUT"}}, "restriction", "not both"},
+		} {
+			form := url.Values{}
+			for k, v := range good {
+				form[k] = v
+			}
+			for k, v := range tc.change {
+				form[k] = v
+			}
+			status, body := w.Post("/persons/new", form)
+			if status != http.StatusBadRequest || !strings.Contains(text(body), tc.want) || !strings.Contains(body, `class="field-error"`) {
+				t.Errorf("%v: %d, want 400 naming %s: %s", tc.change, status, tc.field, text(body))
+			}
+		}
+		deu.do("GET", "/v1/persons", nil, &list)
+		if len(list.Persons) != before {
+			t.Fatalf("refused forms stored persons: %d -> %d", before, len(list.Persons))
+		}
+		status, body = w.Post("/persons/new", good)
+		page := text(body)
+		if status != http.StatusOK || !strings.Contains(page, "The person is recorded") || !strings.Contains(page, "Иван Сидоров") || !strings.Contains(page, "DEU C01X00T99") || !strings.Contains(page, "RUS, BLR") {
+			t.Fatalf("create: %d %s", status, page)
+		}
+		if status, body := w.Post("/persons/new", good); status != http.StatusConflict || !strings.Contains(text(body), "BKA-P-7") {
+			t.Fatalf("reference taken: %d %s", status, text(body))
+		}
+		_, body = w.Post("/persons", url.Values{"name": {"Ivan Sidorov"}})
+		if !strings.Contains(text(body), "Иван Сидоров") {
+			t.Fatalf("the owner does not find the new person: %s", text(body))
+		}
+		if _, body := fra.Post("/persons", url.Values{"name": {"Ivan Sidorov"}}); strings.Contains(text(body), "Иван Сидоров") {
+			t.Fatalf("FRA finds a person denied to it")
 		}
 	})
 }

@@ -22,6 +22,8 @@ func (c *Console) routesPersons() {
 	c.handle("GET /persons", lookout.GrantPersonsSearch, c.personsPage)
 	c.handle("POST /persons", lookout.GrantPersonsSearch, c.searchPersons)
 	// The hub lets persons:write read a person too, and decides.
+	c.handle("GET /persons/new", lookout.GrantPersonsWrite, c.personNew)
+	c.handle("POST /persons/new", lookout.GrantPersonsWrite, c.personCreate)
 	c.handle("GET /persons/{id}", "", c.personPage)
 	c.handle("POST /persons/{id}/notices", lookout.GrantNoticesRequest, c.requestNotice)
 	// Notices are open to persons:search, persons:write and notices:request;
@@ -489,5 +491,69 @@ func (c *Console) cancelNotice(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	redirect(w, r, fmt.Sprintf("/notices/%d", n.ID), "notice_cancelled")
+	return nil
+}
+
+// personForm is a new person as typed: lists one item a line or separated
+// by commas, one identity document.
+type personForm struct {
+	Reference, Name, NameLatin, Aliases, DateOfBirth, Sex, Nationalities, PlaceOfBirth string
+	DocNumber, DocCountry, DocType, Marks, Allow, Deny                                 string
+}
+
+// personNewData is the form of a new person.
+type personNewData struct {
+	Form     personForm
+	Sexes    []string
+	DocTypes []string
+}
+
+func (c *Console) personNew(w http.ResponseWriter, r *http.Request) error {
+	c.render(w, r, http.StatusOK, "person_new", personNewData{Form: personForm{Sex: "U"}, Sexes: lookout.Sexes, DocTypes: lookout.DocumentTypes}, nil)
+	return nil
+}
+
+// splitList splits a typed list at new lines, or at commas and
+// semicolons too when commas may not be part of an item.
+func splitList(s string, commas bool) []string {
+	var out []string
+	for _, item := range strings.FieldsFunc(s, func(r rune) bool {
+		return r == '\n' || r == '\r' || commas && (r == ',' || r == ';' || r == ' ' || r == '\t')
+	}) {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+func (c *Console) personCreate(w http.ResponseWriter, r *http.Request) error {
+	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	f := personForm{Reference: v("reference"), Name: v("name"), NameLatin: v("name_latin"), Aliases: r.PostFormValue("aliases"),
+		DateOfBirth: v("date_of_birth"), Sex: v("sex"), Nationalities: strings.ToUpper(v("nationalities")), PlaceOfBirth: v("place_of_birth"),
+		DocNumber: strings.ToUpper(v("doc_number")), DocCountry: strings.ToUpper(v("doc_country")), DocType: v("doc_type"), Marks: v("distinguishing_marks"),
+		Allow: strings.ToUpper(v("allow")), Deny: strings.ToUpper(v("deny"))}
+	p := &lookout.Person{Reference: f.Reference, Name: f.Name, NameLatin: f.NameLatin, Aliases: splitList(f.Aliases, false), DateOfBirth: f.DateOfBirth,
+		Sex: f.Sex, Nationalities: splitList(f.Nationalities, true), PlaceOfBirth: f.PlaceOfBirth, DistinguishingMarks: f.Marks}
+	if f.DocNumber != "" || f.DocCountry != "" {
+		p.IdentityDocuments = []lookout.IdentityDocument{{Number: f.DocNumber, IssuingCountry: f.DocCountry, Type: f.DocType}}
+	}
+	if f.Allow != "" || f.Deny != "" {
+		p.Restriction = &lookout.Restriction{Allow: splitList(f.Allow, true), Deny: splitList(f.Deny, true)}
+	}
+	p, err := c.hub.CreatePerson(r.Context(), p)
+	if err != nil {
+		if code := lookout.ErrorCode(err); code == lookout.EINVALID || code == lookout.ECONFLICT {
+			if code == lookout.ECONFLICT {
+				err = &lookout.Error{Code: code, Field: "reference", Message: lookout.ErrorMessage(err)}
+			}
+			data := personNewData{Form: f, Sexes: lookout.Sexes, DocTypes: lookout.DocumentTypes}
+			c.render(w, r, statusOf(err), "person_new", data, keepOnForm(err, "reference", "name", "name_latin", "aliases", "date_of_birth", "sex",
+				"nationalities", "place_of_birth", "identity_documents", "distinguishing_marks", "restriction"))
+			return nil
+		}
+		return err
+	}
+	redirect(w, r, fmt.Sprintf("/persons/%d", p.ID), "person_created")
 	return nil
 }
