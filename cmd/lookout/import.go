@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -14,19 +13,17 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
+	"github.com/lookout-network/lookout"
+	"github.com/lookout-network/lookout/docfile"
 	"github.com/schollz/progressbar/v3"
 )
 
 func init() {
 	register(command{name: "import", summary: "bulk import: lookout import documents --server URL --token TOKEN FILE", run: runImport})
 }
-
-// csvColumns are the columns of a documents CSV; the first four are required.
-var csvColumns = []string{"number", "issuing_country", "type", "status", "event_date", "number_to", "remarks"}
 
 // importRow is one record to send, with the line of the file it came from.
 type importRow struct {
@@ -158,26 +155,12 @@ func httpClient(caFile string) (*http.Client, error) {
 }
 
 // readCSV turns CSV rows into JSON records; a malformed row is reported with
-// its line number and sent on as a nil record.
+// its line number and sent on as a nil record. The console's import reads
+// files with the same reader (package docfile).
 func readCSV(in io.Reader, rows chan<- importRow, stderr io.Writer) error {
-	r := csv.NewReader(in)
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
-	header, err := r.Read()
+	r, err := docfile.NewCSV(in)
 	if err != nil {
-		return fmt.Errorf("read CSV header: %w", err)
-	}
-	header = slices.Clone(header)
-	for i, h := range header {
-		header[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		if !slices.Contains(csvColumns, header[i]) {
-			return fmt.Errorf("CSV header: unknown column %q (columns: %s)", h, strings.Join(csvColumns, ","))
-		}
-	}
-	for _, c := range csvColumns[:4] {
-		if !slices.Contains(header, c) {
-			return fmt.Errorf("CSV header: the column %q is required", c)
-		}
+		return plainError(err)
 	}
 	for {
 		rec, err := r.Read()
@@ -185,31 +168,25 @@ func readCSV(in io.Reader, rows chan<- importRow, stderr io.Writer) error {
 			return nil
 		}
 		if err != nil {
-			// FieldPos is undefined after a failed read: the error has the line.
-			line := 0
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
-			}
-			fmt.Fprintf(stderr, "line %d: %v\n", line, err)
-			rows <- importRow{line: line}
+			return plainError(err)
+		}
+		if rec.Err != nil {
+			fmt.Fprintf(stderr, "line %d: %s\n", rec.Line, lookout.ErrorMessage(rec.Err))
+			rows <- importRow{line: rec.Line}
 			continue
 		}
-		line, _ := r.FieldPos(0)
-		if len(rec) != len(header) {
-			fmt.Fprintf(stderr, "line %d: %d fields, the header has %d\n", line, len(rec), len(header))
-			rows <- importRow{line: line}
-			continue
-		}
-		obj := make(map[string]string, len(rec))
-		for i, v := range rec {
-			if v = strings.TrimSpace(v); v != "" {
-				obj[header[i]] = v
-			}
-		}
-		b, _ := json.Marshal(obj)
-		rows <- importRow{line: line, json: b}
+		b, _ := json.Marshal(rec.Fields)
+		rows <- importRow{line: rec.Line, json: b}
 	}
+}
+
+// plainError is the message of an application error without its code, or
+// err itself.
+func plainError(err error) error {
+	if lookout.ErrorCode(err) == lookout.EINTERNAL {
+		return err
+	}
+	return errors.New(lookout.ErrorMessage(err))
 }
 
 // readNDJSON passes lines through; the server validates them.
