@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/lookout-network/lookout"
 )
 
 // tab is one person's browser window: its own browser context (cookies),
@@ -124,20 +127,178 @@ func (t *tab) shot(name string) {
 	MustScreenshot(t.tb, t.ctx, filepath.Join("..", "..", "docs", "screenshots", name+".png"))
 }
 
+// field fills a form field (clearing what was there).
+func fill(sel, value string) chromedp.Action[chromedp.Void] {
+	clear := chromedp.Evaluate[bool](`(() => { const e = document.querySelector(` + strconvQuote(sel) + `); if (e) e.value = ""; return !!e; })()`)
+	return chromedp.Steps(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Run(ctx, clear)
+		return err
+	}), chromedp.SendKeys(sel, value))
+}
+
+// waitText waits until the element sel contains want, ignoring case (live
+// updates and page loads included), failing with the page's text.
+func (t *tab) waitText(sel, want string) {
+	t.tb.Helper()
+	js := `(() => { const e = document.querySelector(` + strconvQuote(sel) + `); return !!e && e.textContent.toLowerCase().includes(` + strconvQuote(strings.ToLower(want)) + `); })()`
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(t.ctx, 2*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.tb.Fatalf("wait for %q in %s: %v\npage: %s", want, sel, err, t.text())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// TestConsoleBrowser is the story of issue 8 in a real browser: a border
+// officer signs in with TOTP and checks a passport; the hit appears for both
+// NCBs, who follow the case to its closing from their own sessions (each
+// seeing the other's steps arrive live); they exchange a message; an officer
+// without the grant is refused. With LOOKOUT_SCREENSHOTS=1 it saves the
+// screenshots in docs/screenshots.
 func TestConsoleBrowser(t *testing.T) {
 	browser := MustBrowser(t)
-	m, _ := MustConsoleNCBs(t)
-	marie := MustOfficer(t, m, "ncb-fra", "marie", nil)
+	m, token := MustRunMain(t)
+	sec := &client{tb: t, url: m.URL, token: token}
+	deu := MustCreateAgency(t, sec, map[string]any{"id": "ncb-deu", "kind": "ncb", "country": "DEU", "name": "NCB Wiesbaden"})
+	fra := MustCreateAgency(t, sec, map[string]any{"id": "ncb-fra", "kind": "ncb", "country": "FRA", "name": "NCB Lyon"})
+	MustCreateAgency(t, fra, map[string]any{"id": "fra-cdg", "kind": "agency", "country": "FRA", "name": "Border police, Paris-CDG",
+		"grants": []string{"documents:check", "hits:follow"}})
+	// Germany records a stolen passport: the specimen of ICAO 9303's TD3.
+	if status := deu.do("POST", "/v1/documents", map[string]any{"number": "C01X00T47", "issuing_country": "DEU", "type": "passport", "status": "stolen", "event_date": "2026-10-02"}, nil); status != http.StatusCreated {
+		t.Fatalf("record the passport: %d", status)
+	}
+	border := MustOfficer(t, m, "fra-cdg", "border.cdg", nil)
+	officerFRA := MustOfficer(t, m, "ncb-fra", "officer.fra", nil)
+	officerDEU := MustOfficer(t, m, "ncb-deu", "officer.deu", nil)
+	clerk := MustOfficer(t, m, "ncb-fra", "clerk.fra", []lookout.Grant{lookout.GrantMessagesSend})
+	auditor := MustOfficer(t, m, "ncb-deu", "auditor.deu", []lookout.Grant{lookout.GrantAuditRead, lookout.GrantStatsRead})
 
-	t.Run("SignIn", func(t *testing.T) {
-		w := MustTab(t, browser, m)
-		w.open("/")
-		w.accessible()
-		w.shot("signin")
-		w.signIn(marie)
-		w.accessible()
-		if txt := w.text(); !strings.Contains(txt, "marie") || !strings.Contains(txt, "NCB FRA") {
-			t.Fatalf("dashboard: %s", txt)
+	w := MustTab(t, browser, m)
+	w.open("/")
+	w.accessible()
+	w.shot("signin")
+	w.signIn(border)
+	if txt := w.text(); !strings.Contains(txt, "border.cdg") || !strings.Contains(txt, "Border police, Paris-CDG") {
+		t.Fatalf("dashboard of the border officer: %s", txt)
+	}
+
+	// The border officer checks the passport by number: a hit.
+	w.open("/check")
+	w.accessible()
+	w.do("check by number", fill("#number", "C01X00T47"), fill("#issuing_country", "DEU"), chromedp.Submit("#number"), chromedp.WaitReady("body"))
+	w.waitText("main", "C01X00T47")
+	hitHref, err := chromedp.Run(w.ctx, chromedp.Evaluate[string](`(document.querySelector('main a[href^="/hits/"]') || {}).getAttribute ? document.querySelector('main a[href^="/hits/"]').getAttribute("href") : ""`))
+	if err != nil || hitHref == "" {
+		t.Fatalf("the check shows no link to the hit: %v\n%s", err, w.text())
+	}
+	w.accessible()
+	w.shot("check-hit")
+	// And by MRZ, with a wrong check digit marked.
+	w.open("/check")
+	w.do("check by MRZ", fill("#mrz", "P<D<<MUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<\nC01X00T478D<<6408125F2702283<<<<<<<<<<<<<<<5"), chromedp.Submit("#mrz"), chromedp.WaitVisible(".bad-digit"))
+	w.shot("check-mrz")
+
+	// Germany, the owner, sees the hit in its inbox, live.
+	de := MustTab(t, browser, m)
+	de.signIn(officerDEU)
+	de.open("/hits")
+	de.waitText("main", "C01X00T47")
+	de.accessible()
+	de.shot("hits")
+	de.open(hitHref)
+	de.accessible()
+
+	// France, the searching side, acknowledges; Germany sees it arrive.
+	fr := MustTab(t, browser, m)
+	fr.signIn(officerFRA)
+	fr.open(hitHref)
+	fr.do("acknowledge", fill("#note-acknowledge", "Holder held at gate K32, asking the owner to confirm."), chromedp.Submit("#note-acknowledge"), chromedp.WaitReady("body"))
+	fr.waitText("#case", "acknowledged")
+	de.waitText("#case", "Holder held at gate K32")
+	// Germany confirms; France sees it arrive.
+	de.do("confirm", fill("#note-confirm", "Confirmed: reported stolen in Berlin on 2 October."), chromedp.Submit("#note-confirm"), chromedp.WaitReady("body"))
+	fr.waitText("#case", "Confirmed: reported stolen in Berlin")
+	// France closes with an outcome; Germany sees the case closed.
+	fr.do("close", chromedp.SetValue("#outcome-close", "document_seized"), fill("#note-close", "Passport seized, holder refused entry."), chromedp.Submit("#note-close"), chromedp.WaitReady("body"))
+	de.waitText("#case", "Passport seized")
+	for _, side := range []*tab{fr, de} {
+		if txt := side.text(); !strings.Contains(strings.ToLower(txt), "closed") {
+			t.Fatalf("the case is not closed for %s: %s", side.page(), txt)
 		}
-	})
+	}
+	de.shot("case")
+
+	// A message from France to Germany, read in Germany's inbox.
+	fr.open("/messages/new")
+	fr.accessible()
+	fr.do("compose",
+		chromedp.Click(`label[data-name^="ncb-deu"] input`),
+		fill("#subject", "Seized passport C01X00T47"),
+		fill("#body", "The passport is kept at CDG for your liaison officer."),
+		chromedp.Submit("#subject"), chromedp.WaitReady("body"))
+	fr.waitText("main", "Seized passport C01X00T47")
+	de.open("/messages")
+	de.waitText("main", "Seized passport C01X00T47")
+	de.accessible()
+	de.shot("messages")
+	de.do("open the message", chromedp.Click(`main a[href^="/messages/"]:not([href="/messages/new"])`), chromedp.WaitReady("body"))
+	de.waitText("main", "kept at CDG for your liaison officer")
+	de.accessible()
+
+	// The German NCB's dashboard and statistics after the day's work.
+	de.open("/")
+	de.accessible()
+	de.shot("dashboard")
+	de.open("/stats")
+	de.accessible()
+	de.shot("stats")
+	de.open("/records")
+	de.accessible()
+	de.open("/agencies")
+	de.accessible()
+	de.shot("agencies")
+
+	// The auditor sees the officers' sign-ins and actions by name.
+	au := MustTab(t, browser, m)
+	au.signIn(auditor)
+	au.open("/audit")
+	au.waitText("main", "officer.deu")
+	au.accessible()
+	au.shot("audit")
+
+	// Refused where the grants say no: no Check in the menu, 403 on the page.
+	cl := MustTab(t, browser, m)
+	cl.signIn(clerk)
+	if nav, _ := chromedp.Run(cl.ctx, chromedp.Text("header nav")); strings.Contains(nav, "Check") || strings.Contains(nav, "Hits") {
+		t.Fatalf("the clerk's menu offers screens its grants do not open: %s", nav)
+	}
+	cl.open("/check")
+	if txt := cl.text(); !strings.Contains(txt, "does not hold the grant documents:check") {
+		t.Fatalf("the clerk reaches the check page: %s", txt)
+	}
+	cl.open(hitHref)
+	if txt := cl.text(); !strings.Contains(txt, "does not hold the grant hits:follow") {
+		t.Fatalf("the clerk reaches the case: %s", txt)
+	}
+
+	// Down to a tablet: nothing wider than the screen.
+	de.do("tablet", chromedp.EmulateViewport(768, 1024))
+	for _, path := range []string{"/", hitHref, "/hits", "/messages", "/stats", "/check"} {
+		de.open(path)
+		wide, err := chromedp.Run(de.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+		if err != nil || wide {
+			t.Errorf("%s is wider than a 768 px tablet (%v)", path, err)
+		}
+	}
+	de.open(hitHref)
+	de.shot("case-tablet")
 }
