@@ -86,7 +86,7 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 		return 1
 	}
 	printDemo(env.Stdout, m.URL, tokens, sample, certs)
-	printDemoAccounts(env.Stdout, m.URL, accounts)
+	printDemoAccounts(env.Stdout, m.URL, sample.Number, accounts)
 	<-ctx.Done()
 	if err := m.Close(); err != nil {
 		fmt.Fprintln(env.Stderr, "lookout demo: shutdown:", err)

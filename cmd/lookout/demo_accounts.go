@@ -60,13 +60,14 @@ func demoAccounts(ctx context.Context, h *hub.Hub) ([]*lookout.AccountCredential
 	return out, nil
 }
 
-func printDemoAccounts(w io.Writer, url string, accounts []*lookout.AccountCredentials) {
+func printDemoAccounts(w io.Writer, url, number string, accounts []*lookout.AccountCredentials) {
 	fmt.Fprintf(w, "\nThe web console: open %s/ and sign in as one of these (new credentials at each start):\n", url)
 	for i, c := range accounts {
 		fmt.Fprintf(w, "  %s\n    username %-12s password %s   TOTP secret %s\n", demoPeople[i].role, c.Account.Username, c.Password, c.TOTPSecret)
 	}
 	fmt.Fprintf(w, "The code asked at sign-in is what an authenticator app shows for the secret (add it to yours), or:\n    ./lookout totp SECRET\n")
-	fmt.Fprintf(w, "Try it: sign in as border.cdg, check the German document number shown above on the Check page, see the hit; sign in\n"+
-		"as officer.deu in another browser (or a private window) to confirm it, then as officer.fra to close the case.\n")
+	fmt.Fprintf(w, "Try it: sign in as border.cdg, check the German passport %s on the Check page, open the hit and\n"+
+		"acknowledge it; in a private window sign in as officer.deu (the owner) and confirm it; back as border.cdg (or as\n"+
+		"officer.fra) close the case with an outcome. Each window shows the other's steps as they happen.\n", number)
 	fmt.Fprintf(w, "\nStop with Ctrl-C.\n")
 }

@@ -33,7 +33,7 @@ func TestDemoAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	printDemoAccounts(&out, m.URL, first)
+	printDemoAccounts(&out, m.URL, "YGKPHV115", first)
 	for _, c := range first {
 		if !strings.Contains(out.String(), c.Password) || !strings.Contains(out.String(), c.TOTPSecret) {
 			t.Fatalf("the demo does not print the credentials of %s:\n%s", c.Account.Username, out.String())
