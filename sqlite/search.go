@@ -119,11 +119,44 @@ func (db *DB) AuditEntries(ctx context.Context, f lookout.AuditFilter) ([]*looko
 		q += ` AND seq < ?`
 		args = append(args, f.BeforeSeq)
 	}
-	for _, c := range []struct{ col, v string }{{"agency_id", f.AgencyID}, {"country", f.Country}, {"action", f.Action}, {"account", f.Account}} {
-		if c.v != "" {
-			q += ` AND ` + c.col + ` = ?`
-			args = append(args, c.v)
+	// The filters, most selective first: the first one set walks its index
+	// (migration 0007) newest first; the others are only tested ("+col"
+	// keeps SQLite from walking a broad index such as the country's).
+	indexed := false
+	for _, c := range []struct{ col, v string }{{"account", f.Account}, {"agency_id", f.AgencyID}, {"action", f.Action}, {"country", f.Country}} {
+		if c.v == "" {
+			continue
 		}
+		col := c.col
+		if indexed {
+			col = "+" + col
+		}
+		indexed = true
+		q += ` AND ` + col + ` = ?`
+		args = append(args, c.v)
+		if c.col == "account" {
+			// Lets SQLite use the partial index of the console's entries.
+			q += ` AND account != ''`
+		}
+	}
+	// Entries are appended in time order (to within a group commit), so a
+	// time bound becomes a sequence bound found by bisection, with a
+	// minute's margin; the time test itself stays exact.
+	if !f.From.IsZero() {
+		lo, err := db.auditSeqAt(ctx, f.From.Add(-time.Minute))
+		if err != nil {
+			return nil, err
+		}
+		q += ` AND seq >= ?`
+		args = append(args, lo)
+	}
+	if !f.To.IsZero() {
+		hi, err := db.auditSeqAt(ctx, f.To.Add(time.Minute))
+		if err != nil {
+			return nil, err
+		}
+		q += ` AND seq <= ?`
+		args = append(args, hi)
 	}
 	if !f.From.IsZero() {
 		q += ` AND time >= ?`
@@ -140,6 +173,34 @@ func (db *DB) AuditEntries(ctx context.Context, f lookout.AuditFilter) ([]*looko
 	}
 	args = append(args, limit(f.Limit, 100, 1000))
 	return allRows(ctx, db, q, args, scanAudit)
+}
+
+// auditSeqAt returns the sequence number of the first entry at or after t
+// (one past the last entry when none is), bisecting on the primary key.
+func (db *DB) auditSeqAt(ctx context.Context, t time.Time) (int64, error) {
+	var last int64
+	if err := db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM audit`).Scan(&last); err != nil {
+		return 0, err
+	}
+	want := t.UTC().Format(timeFormat)
+	lo, hi := int64(1), last+1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		var at string
+		err := db.r.QueryRowContext(ctx, `SELECT time FROM audit WHERE seq >= ? ORDER BY seq LIMIT 1`, mid).Scan(&at)
+		if errors.Is(err, sql.ErrNoRows) {
+			hi = mid
+			continue
+		} else if err != nil {
+			return 0, err
+		}
+		if at >= want {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo, nil
 }
 
 // ScanAudit calls fn for every entry in sequence order.

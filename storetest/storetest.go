@@ -25,6 +25,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Persons", func(t *testing.T) { testPersons(t, open(t)) })
 	t.Run("Followup", func(t *testing.T) { testFollowup(t, open(t)) })
 	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open(t)) })
+	t.Run("AuditFilters", func(t *testing.T) { testAuditFilters(t, open(t)) })
 }
 
 func hash(s string) []byte {
