@@ -267,6 +267,23 @@ func TestConsoleBrowser(t *testing.T) {
 	de.accessible()
 	de.shot("agencies")
 
+	// The other databases' screens: France searches a name Germany
+	// recorded in Cyrillic, typed in Latin letters in another order.
+	if status := deu.do("POST", "/v1/persons", wanted, nil); status != http.StatusCreated {
+		t.Fatalf("record a person: %d", status)
+	}
+	fr.open("/persons")
+	fr.accessible()
+	fr.do("search a name", fill("#name", "PETROV, Vladimir"), fill("#date_of_birth", "1975-03-14"), chromedp.Submit("#name"), chromedp.WaitReady("body"))
+	fr.waitText("main", "Владимир Петров")
+	fr.accessible()
+	fr.shot("persons")
+	for _, path := range []string{"/notices", "/dna", "/fingerprints"} {
+		fr.open(path)
+		fr.accessible()
+		fr.shot(strings.TrimPrefix(path, "/"))
+	}
+
 	// The auditor sees the officers' sign-ins and actions by name.
 	au := MustTab(t, browser, m)
 	au.signIn(auditor)
