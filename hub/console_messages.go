@@ -81,52 +81,7 @@ func (h *Hub) Correspondents(ctx context.Context) ([]*lookout.Agency, error) {
 // names of its attachments (no data, no sizes), so that a listing can mark
 // the messages that carry files. Error codes are those of Messages.
 func (h *Hub) Mailbox(ctx context.Context, box, q string, before int64) ([]*lookout.Message, int64, error) {
-	c, err := caller(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	k, err := h.messageKeys()
-	if err != nil {
-		return nil, 0, err
-	}
-	if box == "" {
-		box = "inbox"
-	} else if box != "inbox" && box != "sent" {
-		return nil, 0, lookout.FieldErrorf("box", "box %q is not one of inbox, sent", box)
-	}
-	f := lookout.MessageFilter{AgencyID: c.Agency.ID, Box: box, Before: before, Limit: 50}
-	if q != "" {
-		if f.Terms = k.termsOf(q); len(f.Terms) == 0 {
-			return nil, 0, lookout.FieldErrorf("q", "q %q has no word of two or more letters or digits", q)
-		}
-	}
-	list, err := h.store.Messages(ctx, f)
-	if err != nil {
-		return nil, 0, err
-	}
-	out := make([]*lookout.Message, 0, len(list))
-	for _, sm := range list {
-		m, err := h.unseal(c, sm, false)
-		if err != nil {
-			return nil, 0, err
-		}
-		m.Body = ""
-		if sm.HasAttachment {
-			names, err := h.attachmentNames(sm)
-			if err != nil {
-				return nil, 0, err
-			}
-			for _, n := range names {
-				m.AttachmentInfo = append(m.AttachmentInfo, lookout.Attachment{Name: n})
-			}
-		}
-		out = append(out, m)
-	}
-	var next int64
-	if len(list) == f.Limit {
-		next = list[len(list)-1].ID
-	}
-	return out, next, nil
+	return h.mailbox(ctx, box, q, before, true)
 }
 
 // attachmentNames opens a sealed message's header for the names of its

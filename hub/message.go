@@ -457,6 +457,12 @@ func (h *Hub) unseal(c *lookout.Caller, sm *lookout.SealedMessage, data bool) (*
 // Messages lists the caller's inbox or sent box, newest first; q keeps the
 // messages holding every word of it.
 func (h *Hub) Messages(ctx context.Context, box, q string, before int64) ([]*lookout.Message, int64, error) {
+	return h.mailbox(ctx, box, q, before, false)
+}
+
+// mailbox lists a box, with the attachments' names when names is set
+// (they cost opening each header that has some).
+func (h *Hub) mailbox(ctx context.Context, box, q string, before int64, names bool) ([]*lookout.Message, int64, error) {
 	c, err := caller(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -487,6 +493,15 @@ func (h *Hub) Messages(ctx context.Context, box, q string, before int64) ([]*loo
 			return nil, 0, err
 		}
 		m.Body = ""
+		if names && sm.HasAttachment {
+			names, err := h.attachmentNames(sm)
+			if err != nil {
+				return nil, 0, err
+			}
+			for _, n := range names {
+				m.AttachmentInfo = append(m.AttachmentInfo, lookout.Attachment{Name: n})
+			}
+		}
 		out = append(out, m)
 	}
 	var next int64
