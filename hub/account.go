@@ -563,3 +563,79 @@ func (h *Hub) AccountID(ctx context.Context, username string) (int64, error) {
 	}
 	return a.ID, nil
 }
+
+// ChangePassword lets a signed-in person change their own password,
+// proving it with the current one and a fresh TOTP code. Every session of
+// the account ends, this one included: the person signs in again with the
+// new password. A wrong current password or code counts as a failed
+// sign-in (the lock-out applies). EFORBIDDEN outside a console session,
+// EINVALID naming the field at fault.
+func (h *Hub) ChangePassword(ctx context.Context, current, next, code string) error {
+	c, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	if c.Via != "session" || c.Account == "" {
+		return lookout.Errorf(lookout.EFORBIDDEN, "only a person signed in to the console changes their password")
+	}
+	if n := utf8.RuneCountInString(next); n < minPassword || n > maxPassword || !utf8.ValidString(next) {
+		return lookout.FieldErrorf("new_password", "the new password must be %d to %d characters", minPassword, maxPassword)
+	}
+	if next == current {
+		return lookout.FieldErrorf("new_password", "the new password must differ from the current one")
+	}
+	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
+	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
+		return lookout.FieldErrorf("code", "the code from the authenticator app is 6 digits")
+	}
+	a, err := h.store.AccountByUsername(ctx, c.Account)
+	if err != nil {
+		return err
+	}
+	defer lockAccount(a.ID)()
+	if a, err = h.store.Account(ctx, a.ID); err != nil {
+		return err
+	}
+	now := h.now()
+	audit := entry(c, "account.password_change", "", a.Username)
+	field, step := "", int64(0)
+	if a.LockedUntil.After(now) {
+		field = "current_password"
+	} else if !CheckPassword(a.PasswordHash, current) {
+		field = "current_password"
+	} else if secret, err := h.totpSecret(a); err != nil {
+		return err
+	} else if step = checkTOTP(secret, code, now, a.TOTPStep); step == 0 {
+		field = "code"
+	}
+	if field != "" {
+		if a.FailedSignIns++; a.FailedSignIns >= lookout.MaxFailedSignIns {
+			a.FailedSignIns, a.LockedUntil = 0, now.Add(lookout.SignInLockout)
+		}
+		audit.Outcome, audit.Detail = "failed", "wrong "+strings.ReplaceAll(field, "_", " ")
+		if err := h.store.UpdateAccount(ctx, a, false, nil, audit); err != nil {
+			return err
+		}
+		return lookout.FieldErrorf(field, "the current password or the code is wrong (after %d failures the account locks for %d minutes)", lookout.MaxFailedSignIns, int(lookout.SignInLockout/time.Minute))
+	}
+	a.PasswordHash, a.TOTPStep, a.FailedSignIns = HashPassword(next), step, 0
+	audit.Outcome = "ok"
+	return h.store.UpdateAccount(ctx, a, true, nil, audit)
+}
+
+// OwnAccount returns the signed-in person's own account (no credentials).
+// EFORBIDDEN outside a console session.
+func (h *Hub) OwnAccount(ctx context.Context) (*lookout.Account, error) {
+	c, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if c.Via != "session" || c.Account == "" {
+		return nil, lookout.Errorf(lookout.EFORBIDDEN, "only a person signed in to the console has an account")
+	}
+	a, err := h.store.AccountByUsername(ctx, c.Account)
+	if err != nil {
+		return nil, err
+	}
+	return redacted(a), nil
+}

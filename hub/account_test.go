@@ -978,3 +978,40 @@ func TestNarrowedManager(t *testing.T) {
 		}
 	})
 }
+
+func TestChangePassword(t *testing.T) {
+	n := MustConsoleNetwork(t)
+	o := n.MustOfficer(t, "ncb-deu", "greta", lookout.GrantDocumentsCheck)
+	t.Run("ErrForbiddenToken", func(t *testing.T) {
+		if err := n.h.ChangePassword(n.deu, o.password, "another long password", "123456"); lookout.ErrorCode(err) != lookout.EFORBIDDEN {
+			t.Fatalf("a token changed a password: %v", err)
+		}
+		if _, err := n.h.OwnAccount(n.deu); lookout.ErrorCode(err) != lookout.EFORBIDDEN {
+			t.Fatalf("a token read an own account: %v", err)
+		}
+	})
+	token := n.MustSignIn(t, o)
+	ctx := lookout.NewContext(context.Background(), n.sessionCaller(t, token))
+	t.Run("ErrCodeReplayed", func(t *testing.T) {
+		// The code of the sign-in's step is spent.
+		err := n.h.ChangePassword(ctx, o.password, "another long password", n.code(t, o))
+		if lookout.ErrorField(err) != "code" {
+			t.Fatalf("a spent code changed the password: %v", err)
+		}
+	})
+	t.Run("OK", func(t *testing.T) {
+		n.clock.Add(30 * time.Second)
+		if err := n.h.ChangePassword(ctx, o.password, "another long password", n.code(t, o)); err != nil {
+			t.Fatal(err)
+		}
+		sessionEnded(t, n, "after a change of password", token)
+		n.clock.Add(30 * time.Second)
+		if _, _, err := n.signIn(o, o.password); lookout.ErrorCode(err) != lookout.EUNAUTHENTICATED {
+			t.Fatalf("the old password still signs in: %v", err)
+		}
+		n.clock.Add(30 * time.Second)
+		if _, _, err := n.signIn(o, "another long password"); err != nil {
+			t.Fatalf("the new password: %v", err)
+		}
+	})
+}

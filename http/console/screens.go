@@ -13,4 +13,5 @@ func (c *Console) routesScreens() {
 	c.routesPersons()
 	c.routesDNA()
 	c.routesFingerprints()
+	c.routesMyAccount()
 }
