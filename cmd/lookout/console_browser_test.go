@@ -263,6 +263,8 @@ func TestConsoleBrowser(t *testing.T) {
 	de.shot("stats")
 	de.open("/records")
 	de.accessible()
+	de.open("/account")
+	de.accessible()
 	de.open("/agencies")
 	de.accessible()
 	de.shot("agencies")
