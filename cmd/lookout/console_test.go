@@ -333,3 +333,24 @@ func mustCaller(tb testing.TB, m *Main, agencyID string) *lookout.Caller {
 	}
 	return c
 }
+
+// TestConsoleTLSCookie: under TLS the session cookie is Secure and carries
+// the __Host- prefix (this host only, path /), and it signs in over HTTPS.
+func TestConsoleTLSCookie(t *testing.T) {
+	m, pool, _ := mustTLSNetwork(t)
+	o := MustOfficer(t, m, "secretariat", "tls.officer", nil)
+	c := tlsClient(t, m, pool, "")
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.PostForm(m.URL+"/sign-in", url.Values{"username": {o.Username}, "password": {o.Password}, "code": {o.Code(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	sc := resp.Header.Get("Set-Cookie")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(sc, "__Host-lookout-session=") || !strings.Contains(sc, "Secure") || !strings.Contains(sc, "HttpOnly") || strings.Contains(sc, "Domain=") {
+		t.Fatalf("sign-in over TLS: %d, Set-Cookie %q", resp.StatusCode, sc)
+	}
+	if hsts := resp.Header.Get("Strict-Transport-Security"); hsts == "" {
+		t.Error("no Strict-Transport-Security over TLS")
+	}
+}
