@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -138,11 +139,15 @@ func (w *web) Get(path string) (int, string) {
 	return w.do(req)
 }
 
-// Post sends a form with the last page's token (unless form has one).
+// Post sends a form with the last page's token (unless form has one). A
+// sign-in first loads the sign-in page, as a browser does, for its token.
 func (w *web) Post(path string, form url.Values) (int, string) {
 	w.tb.Helper()
 	if form == nil {
 		form = url.Values{}
+	}
+	if path == "/sign-in" {
+		w.Get("/sign-in")
 	}
 	if _, ok := form["csrf"]; !ok && w.csrf != "" {
 		form.Set("csrf", w.csrf)
@@ -217,6 +222,18 @@ func TestConsoleSignIn(t *testing.T) {
 			t.Fatalf("bad code: %d %s", status, text(body))
 		}
 	})
+	t.Run("ErrNoFormToken", func(t *testing.T) {
+		// Another site posting a sign-in (to sign the browser in to an
+		// account of its own) has neither the cookie nor the token.
+		resp, err := http.PostForm(m.URL+"/sign-in", url.Values{"username": {"marie"}, "password": {o.Password}, "code": {o.WrongCode(t)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("a sign-in without the form's token: %d", resp.StatusCode)
+		}
+	})
 	t.Run("ErrUnknownUser", func(t *testing.T) {
 		w := MustWeb(t, m)
 		status, _ := w.Post("/sign-in", url.Values{"username": {"nobody"}, "password": {"whatever password"}, "code": {"123456"}})
@@ -234,17 +251,11 @@ func TestConsoleSession(t *testing.T) {
 	t.Run("CookieFlags", func(t *testing.T) {
 		u, _ := url.Parse(m.URL)
 		cookies := w.client.Jar.Cookies(u)
-		if len(cookies) != 1 || cookies[0].Name != "lookout-session" {
+		if !slices.ContainsFunc(cookies, func(c *http.Cookie) bool { return c.Name == "lookout-session" }) {
 			t.Fatalf("cookies: %v", cookies)
 		}
 		// The jar hides the attributes: sign in again and read the header.
-		req, _ := http.NewRequest("POST", m.URL+"/sign-in", strings.NewReader(url.Values{"username": {"paul"}, "password": {o.Password}, "code": {o.Code(t)}}.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		resp := signInRaw(t, &http.Client{}, m.URL, o)
 		sc := resp.Header.Get("Set-Cookie")
 		for _, want := range []string{"HttpOnly", "SameSite=Strict", "Max-Age=43200", "Path=/"} {
 			if !strings.Contains(sc, want) {
@@ -339,13 +350,7 @@ func mustCaller(tb testing.TB, m *Main, agencyID string) *lookout.Caller {
 func TestConsoleTLSCookie(t *testing.T) {
 	m, pool, _ := mustTLSNetwork(t)
 	o := MustOfficer(t, m, "secretariat", "tls.officer", nil)
-	c := tlsClient(t, m, pool, "")
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := c.PostForm(m.URL+"/sign-in", url.Values{"username": {o.Username}, "password": {o.Password}, "code": {o.Code(t)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := signInRaw(t, tlsClient(t, m, pool, ""), m.URL, o)
 	sc := resp.Header.Get("Set-Cookie")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(sc, "__Host-lookout-session=") || !strings.Contains(sc, "Secure") || !strings.Contains(sc, "HttpOnly") || strings.Contains(sc, "Domain=") {
 		t.Fatalf("sign-in over TLS: %d, Set-Cookie %q", resp.StatusCode, sc)
@@ -353,4 +358,28 @@ func TestConsoleTLSCookie(t *testing.T) {
 	if hsts := resp.Header.Get("Strict-Transport-Security"); hsts == "" {
 		t.Error("no Strict-Transport-Security over TLS")
 	}
+}
+
+// signInRaw signs o in with client c as a browser does (the form first, for
+// its token) and returns the answer to the form, redirect not followed.
+func signInRaw(t *testing.T, c *http.Client, base string, o *officer) *http.Response {
+	t.Helper()
+	c.Jar, _ = cookiejar.New(nil)
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Get(base + "/sign-in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfField.FindStringSubmatch(string(page))
+	if m == nil {
+		t.Fatal("the sign-in page has no form token")
+	}
+	resp, err = c.PostForm(base+"/sign-in", url.Values{"csrf": {html.UnescapeString(m[1])}, "username": {o.Username}, "password": {o.Password}, "code": {o.Code(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
 }

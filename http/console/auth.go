@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"net"
@@ -99,6 +100,35 @@ func clearCookie(w http.ResponseWriter, r *http.Request) {
 type signInForm struct {
 	Username string
 	Next     string
+	// CSRF is the form's token, also in a cookie (double submit): another
+	// site cannot sign a browser in to an account of its choosing.
+	CSRF string
+}
+
+// Names of the sign-in form's token cookie (see cookieName).
+const (
+	signInCookieTLS   = "__Host-lookout-signin"
+	signInCookiePlain = "lookout-signin"
+)
+
+func signInCookieName(r *http.Request) string {
+	if r.TLS != nil {
+		return signInCookieTLS
+	}
+	return signInCookiePlain
+}
+
+// signInToken returns the browser's sign-in form token, setting a new one
+// when it has none.
+func signInToken(w http.ResponseWriter, r *http.Request) string {
+	if ck, err := r.Cookie(signInCookieName(r)); err == nil && len(ck.Value) == 43 {
+		return ck.Value
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	token := base64.RawURLEncoding.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: signInCookieName(r), Value: token, Path: "/", MaxAge: 3600, Secure: r.TLS != nil, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	return token
 }
 
 func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) {
@@ -106,7 +136,7 @@ func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	c.renderPublic(w, r, http.StatusOK, "signin", signInForm{Next: safeNext(r.URL.Query().Get("next"))}, nil)
+	c.renderPublic(w, r, http.StatusOK, "signin", signInForm{Next: safeNext(r.URL.Query().Get("next")), CSRF: signInToken(w, r)}, nil)
 }
 
 // signInBurst attempts an address may make at once, then one every
@@ -137,6 +167,13 @@ func (c *Console) allowSignIn(addr string) bool {
 func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	form := signInForm{Username: r.FormValue("username"), Next: safeNext(r.FormValue("next"))}
+	ck, err := r.Cookie(signInCookieName(r))
+	if err != nil || ck.Value == "" || !hmac.Equal([]byte(ck.Value), []byte(r.FormValue("csrf"))) {
+		form.CSRF = signInToken(w, r)
+		c.renderPublic(w, r, http.StatusForbidden, "signin", form, lookout.Errorf(lookout.EFORBIDDEN, "%s", c.text.T("error.csrf")))
+		return
+	}
+	form.CSRF = ck.Value
 	if !c.allowSignIn(r.RemoteAddr) {
 		c.renderPublic(w, r, http.StatusTooManyRequests, "signin", form, lookout.Errorf(lookout.ERATELIMITED, "%s", c.text.T("signin.too_many")))
 		return
