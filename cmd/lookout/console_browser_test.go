@@ -88,8 +88,9 @@ func (t *tab) signIn(o *officer) {
 }
 
 // a11yCheck lists what a page lacks for a person using a screen reader or a
-// keyboard: form controls without a label, images without alt text, buttons
-// and links without a name, no or several h1, tables without headers.
+// keyboard, or who sees poorly: form controls without a label, images
+// without alt text, buttons and links without a name, no or several h1,
+// tables without headers, text below WCAG AA contrast.
 const a11yCheck = `(() => {
   const out = [];
   const named = el => (el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") || el.getAttribute("title") || "").trim() !== "";
@@ -104,6 +105,43 @@ const a11yCheck = `(() => {
   if (h1 !== 1) out.push(h1 + " h1 headings");
   document.querySelectorAll("table").forEach(t => { if (!t.querySelector("th")) out.push("table without th"); });
   if (!document.documentElement.lang) out.push("no lang");
+  // Contrast of every visible text against its background (WCAG 2.x AA:
+  // 4.5:1, 3:1 for large text), backgrounds blended up the tree.
+  const rgba = s => { const m = s.match(/[\d.]+/g) || [0, 0, 0, 0]; return [+m[0], +m[1], +m[2], m.length > 3 ? +m[3] : 1]; };
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const background = el => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      if (cs.backgroundImage !== "none") return null; // an image or gradient: not judged
+      const c = rgba(cs.backgroundColor);
+      if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let c = [255, 255, 255];
+    for (let i = layers.length - 1; i >= 0; i--) { const l = layers[i]; c = [0, 1, 2].map(k => l[k] * l[3] + c[k] * (1 - l[3])); }
+    return c;
+  };
+  const seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || !el || seen.has(el)) continue;
+    seen.add(el);
+    const cs = getComputedStyle(el);
+    if (cs.visibility === "hidden" || cs.display === "none" || el.closest("[hidden], .live, .skip, option, script, style, canvas")) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const bg = background(el);
+    if (!bg) continue;
+    const fg = rgba(cs.color);
+    const a = fg[3];
+    const f = [0, 1, 2].map(k => fg[k] * a + bg[k] * (1 - a));
+    const l1 = lum(f), l2 = lum(bg);
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(cs.fontSize), bold = parseInt(cs.fontWeight, 10) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < need) out.push("contrast " + ratio.toFixed(2) + " < " + need + ": " + JSON.stringify(n.textContent.trim().slice(0, 40)) + " (" + cs.color + " on rgb(" + bg.map(Math.round).join(",") + "))");
+  }
   return out;
 })()`
 
