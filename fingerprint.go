@@ -88,6 +88,9 @@ type SearchCandidate struct {
 	Rank             int
 	SearchingAgency  string
 	SearchingCountry string
+	// Decision is the examiner's decision on the candidate, nil while
+	// there is none (set by [Store.SearchCandidates] only).
+	Decision *Decision
 }
 
 // FingerprintService is the fingerprint database as callers use it.

@@ -89,6 +89,10 @@ type Store interface {
 	ScanFingerprints(ctx context.Context, fn func(*Fingerprint) error) error
 	// SearchCandidate returns a candidate a search returned; ENOTFOUND.
 	SearchCandidate(ctx context.Context, searchID string, recordID int64, position int) (*SearchCandidate, error)
+	// SearchCandidates returns every candidate a search returned, in rank
+	// order, each with its decision when one was recorded; ENOTFOUND when
+	// the search kept none (an unknown search, or one that found nothing).
+	SearchCandidates(ctx context.Context, searchID string) ([]*SearchCandidate, error)
 	// RecordDecision stores an examiner's decision, with the hit it opens
 	// (when not nil, setting its ID and d.HitID) and its audit entry;
 	// ECONFLICT when that candidate was decided already.

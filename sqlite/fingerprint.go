@@ -107,6 +107,40 @@ func (db *DB) SearchCandidate(ctx context.Context, searchID string, recordID int
 	return &c, err
 }
 
+// SearchCandidates returns a search's candidates in rank order, with the
+// decisions recorded on them.
+func (db *DB) SearchCandidates(ctx context.Context, searchID string) ([]*lookout.SearchCandidate, error) {
+	cs, err := allRows(ctx, db, `SELECT c.search_id, c.database, c.record_id, c.position, c.score, c.rank, c.searching_agency, c.searching_country,
+			d.database, d.decision, d.note, d.agency_id, d.hit_id, d.created_at
+		FROM search_candidates c LEFT JOIN search_decisions d ON d.search_id = c.search_id AND d.record_id = c.record_id AND d.position = c.position
+		WHERE c.search_id = ? ORDER BY c.rank, c.record_id, c.position`, []any{searchID}, scanSearchCandidate)
+	if err != nil {
+		return nil, fmt.Errorf("candidates of search %s: %w", searchID, err)
+	}
+	if len(cs) == 0 {
+		return nil, lookout.Errorf(lookout.ENOTFOUND, "search %s kept no candidates", searchID)
+	}
+	return cs, nil
+}
+
+func scanSearchCandidate(s scanner) (*lookout.SearchCandidate, error) {
+	var c lookout.SearchCandidate
+	var database, decision, note, agency, created sql.NullString
+	var hitID sql.NullInt64
+	if err := s.Scan(&c.SearchID, &c.Database, &c.RecordID, &c.Position, &c.Score, &c.Rank, &c.SearchingAgency, &c.SearchingCountry,
+		&database, &decision, &note, &agency, &hitID, &created); err != nil {
+		return nil, err
+	}
+	if !decision.Valid {
+		return &c, nil
+	}
+	c.Decision = &lookout.Decision{SearchID: c.SearchID, Database: database.String, RecordID: c.RecordID, Position: c.Position,
+		Decision: decision.String, Note: note.String, AgencyID: agency.String, HitID: hitID.Int64}
+	var err error
+	c.Decision.CreatedAt, err = parseTime(created.String)
+	return &c, err
+}
+
 // RecordDecision stores a decision with its hit and audit entry.
 func (db *DB) RecordDecision(ctx context.Context, d *lookout.Decision, hit *lookout.Hit, audit *lookout.AuditEntry) error {
 	return db.write(ctx, func(tx *sql.Tx, now time.Time) error {

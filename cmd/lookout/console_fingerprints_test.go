@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -81,6 +82,36 @@ func TestConsoleFingerprints(t *testing.T) {
 		// The search is listed to come back to.
 		if _, body := fra.Get("/fingerprints"); !strings.Contains(body, `href="/fingerprints/searches/`+searchID+`"`) {
 			t.Fatalf("recent searches lack %s", searchID)
+		}
+	})
+	t.Run("OKFromTheStore", func(t *testing.T) {
+		// A second console over the same hub, as a second serve process or
+		// this one after a restart: it has seen no search, so the list and
+		// its decisions can only come from the store.
+		second, err := m.console(m.handler, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(second)
+		defer srv.Close()
+		again := &web{tb: t, url: srv.URL, client: fra.client} // the same session cookie
+		status, body := again.Get("/fingerprints/searches/" + searchID)
+		page := text(body)
+		if status != http.StatusOK || !strings.Contains(page, "Rank 1 · BKA-AFIS-101") || !strings.Contains(page, "PJ-2026-77") ||
+			!strings.Contains(page, "Identified: the same finger") || !strings.Contains(page, "second examiner") || !regexp.MustCompile(`href="/hits/\d+"`).MatchString(body) {
+			t.Fatalf("the list on another console: %d %s", status, page)
+		}
+		for _, c := range fpCandidateID.FindAllStringSubmatch(body, -1) {
+			if c[1] == mate {
+				t.Fatalf("the identified mate is offered for a decision again")
+			}
+		}
+		if _, body := again.Get("/fingerprints"); !strings.Contains(body, `href="/fingerprints/searches/`+searchID+`"`) {
+			t.Fatalf("recent searches on another console lack %s", searchID)
+		}
+		other := MustOfficer(t, m, "ncb-fra", "paul", nil).MustSignIn(t)
+		if status, _ := (&web{tb: t, url: srv.URL, client: other.client}).Get("/fingerprints/searches/" + searchID); status != http.StatusNotFound {
+			t.Fatalf("a colleague reads marie's list: %d", status)
 		}
 	})
 	t.Run("ErrOtherPerson", func(t *testing.T) {

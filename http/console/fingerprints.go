@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/lookout-network/lookout"
@@ -51,7 +49,14 @@ type recentFingerprintSearch struct {
 var fingerPositions = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 
 func (c *Console) fingerprintsPage(w http.ResponseWriter, r *http.Request) error {
-	data := fingerprintsData{Positions: fingerPositions, Recent: c.fingerprintSearches().recent(lookout.CallerFrom(r.Context()), c.opts.Now(), 10)}
+	searches, err := c.hub.FingerprintSearches(r.Context(), 10)
+	if err != nil {
+		return err
+	}
+	data := fingerprintsData{Positions: fingerPositions}
+	for _, s := range searches {
+		data.Recent = append(data.Recent, recentFingerprintSearch{ID: s.SearchID, Reference: s.Reference, At: s.At, Candidates: s.Kept, Decided: s.Decided})
+	}
 	c.render(w, r, http.StatusOK, "fingerprints", data, nil)
 	return nil
 }
@@ -91,114 +96,11 @@ func (c *Console) searchFingerprints(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return fail(err)
 	}
-	caller := lookout.CallerFrom(r.Context())
-	s := &fingerprintSearch{account: caller.Account, agency: caller.Agency.ID, at: c.opts.Now(), reference: req.Reference, decided: map[string]*lookout.Decision{}}
-	for _, cand := range res.Candidates {
-		s.candidates = append(s.candidates, fingerprintHit{rank: cand.Rank, id: cand.Fingerprint.ID, position: cand.Position, score: cand.Score})
-	}
-	c.fingerprintSearches().put(res.SearchID, s, c.opts.Now())
 	http.Redirect(w, r, "/fingerprints/searches/"+res.SearchID, http.StatusSeeOther)
 	return nil
 }
 
-// fingerprintSearch is what the console keeps of a search so that the
-// examiner can come back to its list and decide candidate after candidate:
-// the ranking alone. The records are read again through the hub on every
-// view, so that what an owner deletes or restricts meanwhile disappears.
-type fingerprintSearch struct {
-	account, agency string
-	at              time.Time
-	reference       string
-	candidates      []fingerprintHit
-	decided         map[string]*lookout.Decision // by candidateKey
-}
-
-type fingerprintHit struct {
-	rank, position int
-	id             int64
-	score          float64
-}
-
 func candidateKey(id int64, position int) string { return fmt.Sprintf("%d-%d", id, position) }
-
-// fingerprintCache holds recent searches, bounded in number and age: the
-// hub keeps the candidates for checking decisions but has no call that
-// lists them back.
-type fingerprintCache struct {
-	mu sync.Mutex
-	m  map[string]*fingerprintSearch
-}
-
-const (
-	fingerprintCacheMax = 2000
-	fingerprintCacheAge = 12 * time.Hour
-)
-
-// fingerprintCaches holds each console's cache (the Console type is
-// shared by every screen; a test process runs several consoles).
-var fingerprintCaches sync.Map // *Console → *fingerprintCache
-
-func (c *Console) fingerprintSearches() *fingerprintCache {
-	v, _ := fingerprintCaches.LoadOrStore(c, &fingerprintCache{m: map[string]*fingerprintSearch{}})
-	return v.(*fingerprintCache)
-}
-
-func (fc *fingerprintCache) put(id string, s *fingerprintSearch, now time.Time) {
-	fc.mu.Lock()
-	defer fc.mu.Unlock()
-	if len(fc.m) >= fingerprintCacheMax {
-		var oldest string
-		for k, v := range fc.m {
-			if now.Sub(v.at) > fingerprintCacheAge {
-				delete(fc.m, k)
-			} else if oldest == "" || v.at.Before(fc.m[oldest].at) {
-				oldest = k
-			}
-		}
-		if len(fc.m) >= fingerprintCacheMax {
-			delete(fc.m, oldest)
-		}
-	}
-	fc.m[id] = s
-}
-
-// get returns a search of the signed-in person, a copy safe to read.
-func (fc *fingerprintCache) get(id string, c *lookout.Caller, now time.Time) (*fingerprintSearch, bool) {
-	fc.mu.Lock()
-	defer fc.mu.Unlock()
-	s, ok := fc.m[id]
-	if !ok || s.account != c.Account || s.agency != c.Agency.ID || now.Sub(s.at) > fingerprintCacheAge {
-		return nil, false
-	}
-	cp := *s
-	cp.decided = make(map[string]*lookout.Decision, len(s.decided))
-	for k, v := range s.decided {
-		cp.decided[k] = v
-	}
-	return &cp, true
-}
-
-// recent lists the person's searches, newest first, at most n.
-func (fc *fingerprintCache) recent(c *lookout.Caller, now time.Time, n int) []recentFingerprintSearch {
-	fc.mu.Lock()
-	defer fc.mu.Unlock()
-	var out []recentFingerprintSearch
-	for id, s := range fc.m {
-		if s.account == c.Account && s.agency == c.Agency.ID && now.Sub(s.at) <= fingerprintCacheAge {
-			out = append(out, recentFingerprintSearch{ID: id, Reference: s.reference, At: s.at, Candidates: len(s.candidates), Decided: len(s.decided)})
-		}
-	}
-	slices.SortFunc(out, func(a, b recentFingerprintSearch) int { return b.At.Compare(a.At) })
-	return out[:min(len(out), n)]
-}
-
-func (fc *fingerprintCache) decide(id string, d *lookout.Decision) {
-	fc.mu.Lock()
-	defer fc.mu.Unlock()
-	if s, ok := fc.m[id]; ok {
-		s.decided[candidateKey(d.RecordID, d.Position)] = d
-	}
-}
 
 // fingerprintSearchData is a search's candidate list.
 type fingerprintSearchData struct {
@@ -218,7 +120,7 @@ type fingerprintCandidate struct {
 	Position    int
 	Score       string
 	Strength    string
-	Fingerprint *lookout.Fingerprint // nil when no longer visible
+	Fingerprint *lookout.Fingerprint
 	RecordID    int64
 	Decision    *lookout.Decision
 }
@@ -240,23 +142,16 @@ func scoreStrength(score float64) string {
 
 func (c *Console) fingerprintSearchData(r *http.Request) (*fingerprintSearchData, error) {
 	id := r.PathValue("search_id")
-	s, ok := c.fingerprintSearches().get(id, lookout.CallerFrom(r.Context()), c.opts.Now())
-	if !ok {
+	s, err := c.hub.FingerprintCandidates(r.Context(), id)
+	if lookout.ErrorCode(err) == lookout.ENOTFOUND {
 		return nil, lookout.Errorf(lookout.ENOTFOUND, "%s", c.text.T("fingerprints.error.search_gone", id))
+	} else if err != nil {
+		return nil, err
 	}
-	data := &fingerprintSearchData{SearchID: id, Reference: s.reference, At: s.at}
-	for _, h := range s.candidates {
-		fc := fingerprintCandidate{Key: candidateKey(h.id, h.position), Rank: h.rank, Position: h.position, RecordID: h.id,
-			Score: fmt.Sprintf("%.1f", h.score), Strength: scoreStrength(h.score)}
-		fc.Decision = s.decided[fc.Key]
-		f, err := c.hub.Fingerprint(r.Context(), h.id)
-		switch {
-		case err == nil:
-			fc.Fingerprint = f
-		case lookout.ErrorCode(err) != lookout.ENOTFOUND:
-			return nil, err
-		}
-		data.Candidates = append(data.Candidates, fc)
+	data := &fingerprintSearchData{SearchID: id, Reference: s.Reference, At: s.At}
+	for _, h := range s.Candidates {
+		data.Candidates = append(data.Candidates, fingerprintCandidate{Key: candidateKey(h.Fingerprint.ID, h.Position), Rank: h.Rank, Position: h.Position,
+			RecordID: h.Fingerprint.ID, Score: fmt.Sprintf("%.1f", h.Score), Strength: scoreStrength(h.Score), Fingerprint: h.Fingerprint, Decision: h.Decision})
 	}
 	return data, nil
 }
@@ -300,7 +195,6 @@ func (c *Console) decideFingerprint(w http.ResponseWriter, r *http.Request) erro
 		c.render(w, r, statusOf(err), "fingerprint", data, keepOnForm(err, "decision", "note"))
 		return nil
 	}
-	c.fingerprintSearches().decide(searchID, d)
 	redirect(w, r, "/fingerprints/searches/"+searchID, "fingerprint_"+d.Decision)
 	return nil
 }
