@@ -68,7 +68,21 @@ type Console struct {
 	// per-account lock-out is the hub's.
 	limitMu      sync.Mutex
 	signInLimits map[string]*rate.Limiter
+
+	// routes lists every page that needs a signed-in person, for the
+	// authorization test that walks them all.
+	guarded []Route
 }
+
+// Route is a console page that needs a signed-in person and the grant it
+// needs ("" for anyone signed in).
+type Route struct {
+	Pattern string
+	Grant   lookout.Grant
+}
+
+// Routes returns every page that needs a signed-in person.
+func (c *Console) Routes() []Route { return c.guarded }
 
 // New returns the console over a hub.
 func New(h *hub.Hub, log *slog.Logger, opts Options) (*Console, error) {
@@ -146,6 +160,7 @@ func (c *Console) handle(pattern string, grant lookout.Grant, fn handler) {
 
 // upload registers a page whose form may carry up to max bytes.
 func (c *Console) upload(pattern string, grant lookout.Grant, max int64, fn handler) {
+	c.guarded = append(c.guarded, Route{Pattern: pattern, Grant: grant})
 	c.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		r, err := c.authenticate(w, r)
 		if err != nil {
