@@ -68,6 +68,10 @@ type DocumentUpdate struct {
 	Restriction **Restriction `json:"restriction"`
 	Remarks     *string       `json:"remarks"`
 	ReviewDate  *string       `json:"review_date"`
+	// Version, when set, applies the change only if the record is still at
+	// that version (the one the change was based on); ECONFLICT otherwise,
+	// so that a change made meanwhile is never overwritten unseen.
+	Version *int64 `json:"version"`
 }
 
 // DocumentFilter selects documents in a listing.
@@ -139,6 +143,8 @@ type DocumentService interface {
 	// Documents lists records of the caller's country.
 	Documents(ctx context.Context, f DocumentFilter) ([]*Document, int64, error)
 	// UpdateDocument changes a record; only its owner may (EFORBIDDEN).
+	// ECONFLICT when u.Version is set and the record is at another
+	// version, or when another change lands while this one is made.
 	UpdateDocument(ctx context.Context, id int64, u DocumentUpdate) (*Document, error)
 	// DeleteDocument deletes a record; only its owner may (EFORBIDDEN).
 	DeleteDocument(ctx context.Context, id int64) error

@@ -298,11 +298,24 @@ func (h *Hub) owned(ctx context.Context, id int64) (*lookout.Caller, *lookout.Do
 	return c, d, nil
 }
 
-// UpdateDocument changes a record; only its owner may.
+// UpdateDocument changes a record; only its owner may. With u.Version set
+// the change applies only to that version of the record: ECONFLICT, naming
+// the current version, when it has moved on.
 func (h *Hub) UpdateDocument(ctx context.Context, id int64, u lookout.DocumentUpdate) (*lookout.Document, error) {
 	c, d, err := h.owned(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	// The store writes d only if it is still at the version read here, so
+	// checking the caller's version against it leaves no gap.
+	if u.Version != nil {
+		if *u.Version < 1 {
+			return nil, lookout.FieldErrorf("version", "version %d is not a record version: versions start at 1", *u.Version)
+		}
+		if *u.Version != d.Version {
+			return nil, &lookout.Error{Code: lookout.ECONFLICT, Field: "version",
+				Message: fmt.Sprintf("document %d is at version %d, not %d: it was changed meanwhile; read it again", d.ID, d.Version, *u.Version)}
+		}
 	}
 	before := documentSummary(d)
 	if u.Type != nil {

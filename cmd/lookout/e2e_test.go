@@ -144,6 +144,30 @@ func TestDocuments(t *testing.T) {
 			t.Fatalf("owner update: %d %+v", status, got)
 		}
 	})
+	t.Run("UpdateAtVersion", func(t *testing.T) {
+		var got document
+		if status := n.deu.do("PATCH", "/v1/documents/"+passport.ID, map[string]any{"status": "lost", "version": 2}, &got); status != 200 || got.Version != 3 || got.Status != "lost" {
+			t.Fatalf("update at the current version: %d %+v", status, got)
+		}
+	})
+	t.Run("ErrConflictStaleVersion", func(t *testing.T) {
+		// Read at version 2, sent after the update above made it 3.
+		var e apiError
+		if status := n.deu.do("PATCH", "/v1/documents/"+passport.ID, map[string]any{"status": "revoked", "version": 2}, &e); status != http.StatusConflict ||
+			e.Error.Code != "conflict" || e.Error.Field != "version" || !strings.Contains(e.Error.Message, "version 3") {
+			t.Fatalf("stale version: %d %+v", status, e)
+		}
+		if status := n.deu.do("PATCH", "/v1/documents/"+passport.ID, map[string]any{"status": "revoked", "version": 0}, &e); status != http.StatusBadRequest || e.Error.Field != "version" {
+			t.Fatalf("version 0: %d %+v", status, e)
+		}
+		if status := n.deu.do("PATCH", "/v1/documents/"+passport.ID, map[string]any{"status": "revoked", "version": "3"}, &e); status != http.StatusBadRequest {
+			t.Fatalf("version as a string: %d %+v", status, e)
+		}
+		var got document
+		if status := n.deu.do("GET", "/v1/documents/"+passport.ID, nil, &got); status != 200 || got.Version != 3 || got.Status != "lost" {
+			t.Fatalf("refused updates changed the record: %d %+v", status, got)
+		}
+	})
 }
 
 func TestCheck(t *testing.T) {

@@ -243,22 +243,32 @@ func (c *Console) recordUpdate(w http.ResponseWriter, r *http.Request) error {
 	f, restriction, err := c.readRecordForm(r)
 	f.Number, f.IssuingCountry = d.Number, d.IssuingCountry
 	data := &recordData{Doc: d, Form: f, Types: lookout.DocumentTypes, Statuses: lookout.DocumentStatuses}
-	if err == nil && f.Version != d.Version {
-		// Someone saved the record since this form was read: show the
-		// record as it is now beside the officer's changes, and let the
-		// next save apply them over this version.
-		err = lookout.Errorf(lookout.ECONFLICT, "%s", c.text.T("records.conflict"))
-		data.Form.Version = d.Version
-	}
 	if err == nil {
+		// The hub saves only over the version the form was read at, so a
+		// change landing at any moment after that is never overwritten.
 		u := lookout.DocumentUpdate{Type: &f.Type, Status: &f.Status, EventDate: &f.EventDate, NumberTo: &f.NumberTo,
-			Restriction: &restriction, Remarks: &f.Remarks}
+			Restriction: &restriction, Remarks: &f.Remarks, Version: &f.Version}
 		if _, err = c.hub.UpdateDocument(r.Context(), d.ID, u); err == nil {
 			redirect(w, r, "/records/"+strconv.FormatInt(d.ID, 10), "records_updated")
 			return nil
 		}
 	}
-	if code := lookout.ErrorCode(err); code != lookout.EINVALID && code != lookout.ECONFLICT {
+	code := lookout.ErrorCode(err)
+	if code == lookout.ECONFLICT || code == lookout.EINVALID && f.Version < 1 {
+		// Someone saved the record since this form was read (or the form
+		// lost its version): show the record as it is now beside the
+		// officer's changes, and let the next save apply them over it.
+		// Another conflict (the type makes it a duplicate) is shown as is.
+		now, rerr := c.ownRecord(r)
+		if rerr != nil {
+			return rerr
+		}
+		if now.Version != f.Version {
+			err, code = lookout.Errorf(lookout.ECONFLICT, "%s", c.text.T("records.conflict")), lookout.ECONFLICT
+			data.Doc, data.Form.Version = now, now.Version
+		}
+	}
+	if code != lookout.EINVALID && code != lookout.ECONFLICT {
 		return err
 	}
 	err = formError(err)
