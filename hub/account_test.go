@@ -1015,3 +1015,26 @@ func TestChangePassword(t *testing.T) {
 		}
 	})
 }
+
+// TestNarrowedManagerCredentials: a manager narrowed to agencies:manage
+// cannot mint an API token or a certificate for an agency that holds more.
+func TestNarrowedManagerCredentials(t *testing.T) {
+	n := MustConsoleNetwork(t)
+	clerk := n.MustOfficer(t, "ncb-deu", "token.clerk", lookout.GrantAgenciesManage)
+	ctx := lookout.NewContext(context.Background(), n.sessionCaller(t, n.MustSignIn(t, clerk)))
+	if _, err := n.h.IssueToken(ctx, "deu-post"); lookout.ErrorCode(err) != lookout.EFORBIDDEN {
+		t.Fatalf("a narrowed manager minted a token for an agency holding documents:check: %v", err)
+	}
+	ran := false
+	if err := n.h.CertificateAction(ctx, "deu-post", hub.CertificateIssue, func() error { ran = true; return nil }); lookout.ErrorCode(err) != lookout.EFORBIDDEN || ran {
+		t.Fatalf("a narrowed manager had a certificate issued: %v (issued %t)", err, ran)
+	}
+	// Revoking takes nothing away from anyone's grants: allowed.
+	if err := n.h.CertificateAction(ctx, "deu-post", hub.CertificateRevoke, func() error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	// The NCB's own token holds everything its agencies hold.
+	if _, err := n.h.IssueToken(n.deu, "deu-post"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -210,11 +210,27 @@ func (h *Hub) IssueToken(ctx context.Context, id string) (string, error) {
 	if !manages(c, a) {
 		return "", lookout.Errorf(lookout.EFORBIDDEN, "agency %s does not manage agency %s", c.Agency.ID, id)
 	}
+	if err := holdsAll(c, a); err != nil {
+		return "", err
+	}
 	token, hash := NewToken()
 	if err := h.store.AddToken(ctx, id, hash, withOutcome(entry(c, "agency.token", "", id), "ok")); err != nil {
 		return "", err
 	}
 	return token, nil
+}
+
+// holdsAll refuses a credential for an agency holding a grant the caller
+// does not: a person whose account is narrowed must not mint a token (or a
+// certificate) that acts with more than they may. An NCB's own token holds
+// every grant of its agencies, so it is never refused here.
+func holdsAll(c *lookout.Caller, a *lookout.Agency) error {
+	for _, g := range a.Grants {
+		if !c.Has(g) {
+			return lookout.Errorf(lookout.EFORBIDDEN, "agency %s holds the grant %s, which you do not: a credential for it would act beyond your grants", a.ID, g)
+		}
+	}
+	return nil
 }
 
 func withOutcome(e *lookout.AuditEntry, outcome string) *lookout.AuditEntry {

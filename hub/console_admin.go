@@ -53,6 +53,11 @@ func (h *Hub) CertificateAction(ctx context.Context, agencyID, action string, do
 	if !manages(c, a) {
 		return lookout.Errorf(lookout.EFORBIDDEN, "agency %s does not manage agency %s", c.Agency.ID, agencyID)
 	}
+	if action == CertificateIssue {
+		if err := holdsAll(c, a); err != nil {
+			return err
+		}
+	}
 	audit := entry(c, "agency.certificate_"+action, "", a.ID)
 	audit.Outcome = "ok"
 	doErr := do()
