@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -371,4 +373,62 @@ func TestConsoleBrowser(t *testing.T) {
 	}
 	de.open(hitHref)
 	de.shot("case-tablet")
+}
+
+// TestDemoStoryInBrowser follows the README's story on the demo's own data
+// with the credentials the demo prints: the border officer checks the
+// German passport the demo names, the German NCB confirms, the border post
+// closes the case.
+func TestDemoStoryInBrowser(t *testing.T) {
+	browser := MustBrowser(t)
+	dir := t.TempDir()
+	_, sample, err := prepareDemo(context.Background(), dir, 2000, 1, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Main{DataDir: dir, Listen: "127.0.0.1:0", Plaintext: true, ReviewEvery: -1, DNAFrequencies: "../../../shared/data/dna", Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	accounts, err := demoAccounts(context.Background(), m.hub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var printed strings.Builder
+	printDemoAccounts(&printed, m.URL, sample.Number, accounts)
+	people := map[string]*officer{}
+	for _, c := range accounts {
+		people[c.Account.Username] = &officer{m: m, Username: c.Account.Username, Password: c.Password, Secret: c.TOTPSecret}
+	}
+	if !strings.Contains(printed.String(), sample.Number) {
+		t.Fatalf("the demo does not name the passport to check:\n%s", printed.String())
+	}
+
+	border := MustTab(t, browser, m)
+	border.signIn(people["border.cdg"])
+	border.open("/check")
+	border.do("check the demo passport", fill("#number", sample.Number), fill("#issuing_country", "DEU"), chromedp.Submit("#number"), chromedp.WaitReady("body"))
+	border.waitText("main", "HIT")
+	border.do("open the case", chromedp.Click(`main a[href^="/hits/"]`), chromedp.WaitVisible("#note-acknowledge"))
+	border.do("acknowledge", fill("#note-acknowledge", "Traveller held at the desk."), chromedp.Submit("#note-acknowledge"), chromedp.WaitReady("body"))
+	border.waitText("#case", "acknowledged")
+	caseURL, err := chromedp.Run(border.ctx, chromedp.Evaluate[string](`location.pathname`))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	owner := MustTab(t, browser, m)
+	owner.signIn(people["officer.deu"])
+	owner.open("/hits")
+	owner.waitText("main", sample.Number)
+	owner.open(caseURL)
+	owner.do("confirm", fill("#note-confirm", "Ours: stolen."), chromedp.Submit("#note-confirm"), chromedp.WaitReady("body"))
+
+	border.waitText("#case", "Ours: stolen.")
+	border.do("close", chromedp.SetValue("#outcome-close", "entry_refused"), fill("#note-close", "Entry refused, passport kept."), chromedp.Submit("#note-close"), chromedp.WaitReady("body"))
+	owner.waitText("#case", "Entry refused, passport kept.")
+	if txt := owner.text(); !strings.Contains(strings.ToLower(txt), "closed") {
+		t.Fatalf("the owner does not see the case closed: %s", txt)
+	}
 }
