@@ -307,13 +307,18 @@ func TestConsoleBrowser(t *testing.T) {
 	de.waitText("main", "kept at CDG for your liaison officer")
 	de.accessible()
 
-	// The German NCB's dashboard and statistics after the day's work.
+	// The dashboards and statistics after the day's work (France's show
+	// its border post's checks).
 	de.open("/")
 	de.accessible()
-	de.shot("dashboard")
+	fr.open("/")
+	fr.accessible()
+	fr.shot("dashboard")
 	de.open("/stats")
 	de.accessible()
-	de.shot("stats")
+	fr.open("/stats")
+	fr.accessible()
+	fr.shot("stats")
 	de.open("/records")
 	de.accessible()
 	de.open("/account")
