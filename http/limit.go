@@ -66,6 +66,11 @@ func (l *limiter) allow(agency string, n int) (time.Duration, bool) {
 }
 
 // rateLimited is the error of a caller over its rate.
+// Allow takes one request from an agency's budget, the one the API's
+// requests draw on: the console spends the same, so a person's pages and
+// the agency's machines share the agency's rate.
+func (s *Server) Allow(agency string) (time.Duration, bool) { return s.limits.allow(agency, 1) }
+
 func rateLimited(w http.ResponseWriter, wait time.Duration) error {
 	secs := int(math.Ceil(wait.Seconds()))
 	w.Header().Set("Retry-After", fmt.Sprint(max(secs, 1)))

@@ -24,6 +24,7 @@ func (m *Main) console(api *lhttp.Server, withCA bool) (*console.Console, error)
 	var verifying sync.Mutex
 	opts := console.Options{
 		EventStream: api.EventStream,
+		Allow:       api.Allow,
 		VerifyAudit: func(ctx context.Context) (console.AuditReport, error) {
 			if !verifying.TryLock() {
 				return console.AuditReport{}, lookout.Errorf(lookout.ERATELIMITED, "a verification of the audit chain is running already: try again when it ends")

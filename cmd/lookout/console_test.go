@@ -16,6 +16,7 @@ import (
 
 	"github.com/lookout-network/lookout"
 	"github.com/lookout-network/lookout/hub"
+	lhttp "github.com/lookout-network/lookout/http"
 )
 
 // officer is a console account made for a test, with what its person
@@ -382,4 +383,32 @@ func signInRaw(t *testing.T, c *http.Client, base string, o *officer) *http.Resp
 	}
 	resp.Body.Close()
 	return resp
+}
+
+// TestConsoleRateLimit: a person's pages spend their agency's request rate,
+// the one its machines spend on the API, and get 429 with Retry-After when
+// it is spent.
+func TestConsoleRateLimit(t *testing.T) {
+	m, _ := MustConsoleNCBs(t)
+	o := MustOfficer(t, m, "ncb-deu", "busy", nil)
+	w := o.MustSignIn(t) // the sign-in's dashboard spends one
+	limits := lhttp.DefaultLimits
+	limits.Rate, limits.Burst = 0.001, 3
+	m.handler.SetLimits(limits)
+	statuses := []int{}
+	for range 5 {
+		s, _ := w.Get("/hits")
+		statuses = append(statuses, s)
+	}
+	if !slices.Equal(statuses, []int{200, 200, 200, 429, 429}) {
+		t.Fatalf("statuses %v, want three pages then 429", statuses)
+	}
+	resp, err := w.client.Get(m.URL + "/hits")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("%d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
 }

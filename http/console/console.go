@@ -13,7 +13,9 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -39,6 +41,9 @@ type Options struct {
 	// of an agency's. Nil when the hub has no CA (served --plaintext).
 	IssueCertificate   func(agencyID string) (cert, key []byte, err error)
 	RevokeCertificates func(agencyID string) error
+	// Allow spends one request of an agency's rate (the API's limiter);
+	// nil: no limit.
+	Allow func(agency string) (wait time.Duration, ok bool)
 	// Now is the clock (tests move it); time.Now when nil.
 	Now func() time.Time
 }
@@ -158,8 +163,8 @@ func (c *Console) handle(pattern string, grant lookout.Grant, fn handler) {
 	c.upload(pattern, grant, maxForm, fn)
 }
 
-// upload registers a page whose form may carry up to max bytes.
-func (c *Console) upload(pattern string, grant lookout.Grant, max int64, fn handler) {
+// upload registers a page whose form may carry up to limit bytes.
+func (c *Console) upload(pattern string, grant lookout.Grant, limit int64, fn handler) {
 	c.guarded = append(c.guarded, Route{Pattern: pattern, Grant: grant})
 	c.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		r, err := c.authenticate(w, r)
@@ -171,8 +176,16 @@ func (c *Console) upload(pattern string, grant lookout.Grant, max int64, fn hand
 			c.fail(w, r, err)
 			return
 		}
+		if c.opts.Allow != nil {
+			if wait, ok := c.opts.Allow(lookout.CallerFrom(r.Context()).Agency.ID); !ok {
+				secs := max(int(math.Ceil(wait.Seconds())), 1)
+				w.Header().Set("Retry-After", strconv.Itoa(secs))
+				c.fail(w, r, lookout.Errorf(lookout.ERATELIMITED, "%s", c.text.T("error.rate_limited", secs)))
+				return
+			}
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			r.Body = http.MaxBytesReader(w, r.Body, max)
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			if err := c.parseForm(r); err != nil {
 				c.fail(w, r, err)
 				return
