@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/lookout-network/lookout"
-	"github.com/lookout-network/lookout/hub"
 	lhttp "github.com/lookout-network/lookout/http"
+	"github.com/lookout-network/lookout/hub"
 )
 
 // officer is a console account made for a test, with what its person
