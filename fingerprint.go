@@ -58,10 +58,18 @@ type FingerprintSearchResult struct {
 	Candidates []FingerprintCandidate `json:"candidates"`
 }
 
-// Examiner decisions on a candidate.
+// Examiner decisions on a candidate, the conclusions of ACE-V: the same
+// finger, not the same finger, or inconclusive when the prints lack the
+// quality or detail to decide either way.
+//
+// Identified and not_identified are final: a candidate decided so is not
+// decided again. Inconclusive is not: a later decision on the candidate,
+// after better prints or by a second examiner, replaces it (and may open
+// the hit), while the audit trail keeps every decision recorded.
 const (
 	DecisionIdentified    = "identified"
 	DecisionNotIdentified = "not_identified"
+	DecisionInconclusive  = "inconclusive"
 )
 
 // Decision is an examiner's verdict on one candidate of a search.
@@ -75,6 +83,12 @@ type Decision struct {
 	AgencyID  string    `json:"agency_id"`
 	HitID     int64     `json:"hit_id,string,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+}
+
+// Final reports whether the decision settles its candidate: identified and
+// not_identified do, inconclusive does not.
+func (d *Decision) Final() bool {
+	return d.Decision == DecisionIdentified || d.Decision == DecisionNotIdentified
 }
 
 // SearchCandidate is a candidate a search returned, kept so that a later
@@ -106,5 +120,7 @@ type FingerprintService interface {
 	SearchFingerprints(ctx context.Context, req FingerprintSearchRequest) (*FingerprintSearchResult, error)
 	// DecideFingerprint records an examiner's decision on a candidate of one
 	// of the caller's country's searches; an identification opens a hit.
+	// ECONFLICT when the candidate has a final decision already; a decision
+	// after an inconclusive one replaces it.
 	DecideFingerprint(ctx context.Context, d *Decision) (*Decision, error)
 }

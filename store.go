@@ -94,8 +94,9 @@ type Store interface {
 	// the search kept none (an unknown search, or one that found nothing).
 	SearchCandidates(ctx context.Context, searchID string) ([]*SearchCandidate, error)
 	// RecordDecision stores an examiner's decision, with the hit it opens
-	// (when not nil, setting its ID and d.HitID) and its audit entry;
-	// ECONFLICT when that candidate was decided already.
+	// (when not nil, setting its ID and d.HitID) and its audit entry. A
+	// decision on a candidate decided [DecisionInconclusive] replaces that
+	// decision; ECONFLICT when the candidate has a final one already.
 	RecordDecision(ctx context.Context, d *Decision, hit *Hit, audit *AuditEntry) error
 
 	// RecordSearches appends the audit entries of searches and the hits they

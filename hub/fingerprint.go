@@ -250,15 +250,23 @@ func (h *Hub) SearchFingerprints(ctx context.Context, req lookout.FingerprintSea
 }
 
 // DecideFingerprint records an examiner's decision on a candidate of one of
-// the caller's country's searches; an identification opens a hit for the
-// two NCBs.
+// the caller's country's searches (fingerprints:search, EFORBIDDEN
+// without): identified opens a hit for the two NCBs; not_identified and
+// inconclusive open none. Identified and not_identified are final, so a
+// candidate decided so answers ECONFLICT; an inconclusive decision waits
+// for better prints or a second examiner, and the next decision on the
+// candidate replaces it. EINVALID for another decision or a note too long;
+// ENOTFOUND for a candidate the search did not return, a search of
+// another country, or a record the caller may no longer see.
 func (h *Hub) DecideFingerprint(ctx context.Context, d *lookout.Decision) (*lookout.Decision, error) {
 	c, err := require(ctx, lookout.GrantFingerprintsSearch)
 	if err != nil {
 		return nil, err
 	}
-	if d.Decision != lookout.DecisionIdentified && d.Decision != lookout.DecisionNotIdentified {
-		return nil, lookout.FieldErrorf("decision", "decision %q is not identified or not_identified", d.Decision)
+	switch d.Decision {
+	case lookout.DecisionIdentified, lookout.DecisionNotIdentified, lookout.DecisionInconclusive:
+	default:
+		return nil, lookout.FieldErrorf("decision", "decision %q is not one of identified, not_identified, inconclusive", d.Decision)
 	}
 	if len(d.Note) > maxRemarksLen {
 		return nil, lookout.FieldErrorf("note", "note is longer than %d characters", maxRemarksLen)

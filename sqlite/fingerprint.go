@@ -141,7 +141,8 @@ func scanSearchCandidate(s scanner) (*lookout.SearchCandidate, error) {
 	return &c, err
 }
 
-// RecordDecision stores a decision with its hit and audit entry.
+// RecordDecision stores a decision with its hit and audit entry; one on a
+// candidate decided inconclusive takes that decision's place.
 func (db *DB) RecordDecision(ctx context.Context, d *lookout.Decision, hit *lookout.Hit, audit *lookout.AuditEntry) error {
 	return db.write(ctx, func(tx *sql.Tx, now time.Time) error {
 		d.CreatedAt = now
@@ -159,12 +160,20 @@ func (db *DB) RecordDecision(ctx context.Context, d *lookout.Decision, hit *look
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO search_decisions (search_id, database, record_id, position, decision, note, agency_id, hit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			d.SearchID, d.Database, d.RecordID, d.Position, d.Decision, d.Note, d.AgencyID, hitID, now.Format(timeFormat))
-		if isUnique(err) {
-			return lookout.Errorf(lookout.ECONFLICT, "candidate %d at position %d of search %s is decided already", d.RecordID, d.Position, d.SearchID)
-		} else if err != nil {
+		// A final decision stays: the upsert then changes no row, and the
+		// hit inserted above goes with the rolled-back transaction.
+		res, err := tx.ExecContext(ctx, `INSERT INTO search_decisions (search_id, database, record_id, position, decision, note, agency_id, hit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (search_id, record_id, position) DO UPDATE SET database = excluded.database, decision = excluded.decision, note = excluded.note,
+				agency_id = excluded.agency_id, hit_id = excluded.hit_id, created_at = excluded.created_at
+			WHERE search_decisions.decision = ?`,
+			d.SearchID, d.Database, d.RecordID, d.Position, d.Decision, d.Note, d.AgencyID, hitID, now.Format(timeFormat), lookout.DecisionInconclusive)
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return lookout.Errorf(lookout.ECONFLICT, "candidate %d at position %d of search %s is decided already", d.RecordID, d.Position, d.SearchID)
 		}
 		return db.appendAudit(ctx, tx, now, audit)
 	})

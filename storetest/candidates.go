@@ -9,7 +9,8 @@ import (
 
 // testSearchCandidates: a search's kept candidates are listed back in rank
 // order, whatever order they were stored in, each with the decision
-// recorded on it; a search that kept none is not found.
+// recorded on it; the next decision replaces an inconclusive one, none
+// replaces a final one; a search that kept none is not found.
 func testSearchCandidates(t *testing.T, s lookout.Store) {
 	defer s.Close()
 	ctx := context.Background()
@@ -83,6 +84,57 @@ func testSearchCandidates(t *testing.T, s lookout.Store) {
 		// not decided by this search's decision.
 		if cs, _ := s.SearchCandidates(ctx, "s_b"); len(cs) != 1 || cs[0].Decision != nil {
 			t.Fatalf("a decision leaked to another search: %+v", cs[0])
+		}
+	})
+	t.Run("Inconclusive", func(t *testing.T) {
+		decide := func(decision, note string, hit *lookout.Hit) (*lookout.Decision, error) {
+			d := &lookout.Decision{SearchID: "s_a", Database: lookout.DatabaseFingerprints, RecordID: 12, Position: 7, Decision: decision, Note: note, AgencyID: "ncb-fra"}
+			return d, s.RecordDecision(ctx, d, hit, audit("fingerprints.decide", "s_a"))
+		}
+		third := func() *lookout.Decision {
+			cs, err := s.SearchCandidates(ctx, "s_a")
+			if err != nil || len(cs) != 3 || cs[2].Rank != 3 {
+				t.Fatalf("%v %v", cs, err)
+			}
+			return cs[2].Decision
+		}
+		// Inconclusive, then inconclusive again (a second examiner), then
+		// an identification after better prints: each replaces the last.
+		for _, note := range []string{"smudged", "still smudged"} {
+			if _, err := decide(lookout.DecisionInconclusive, note, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := third(); got == nil || got.Decision != lookout.DecisionInconclusive || got.Note != note || got.HitID != 0 {
+				t.Fatalf("inconclusive (%s): %+v", note, got)
+			}
+		}
+		hit := func() *lookout.Hit {
+			return &lookout.Hit{Database: lookout.DatabaseFingerprints, SearchID: "s_a", Match: "identified", Status: lookout.HitOpen, RecordID: 12,
+				SearchingAgency: "ncb-fra", SearchingCountry: "FRA", OwnerCountry: "DEU", Query: "position=7"}
+		}
+		yes, err := decide(lookout.DecisionIdentified, "rolled prints, 14 points", hit())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := third(); got == nil || got.Decision != lookout.DecisionIdentified || got.Note != "rolled prints, 14 points" || got.HitID == 0 || got.HitID != yes.HitID || !got.CreatedAt.Equal(yes.CreatedAt) {
+			t.Fatalf("identification after inconclusive: %+v, recorded %+v", got, yes)
+		}
+		// Final now: neither another identification (with its hit) nor an
+		// inconclusive decision replaces it, and the refused hit is not kept.
+		second := hit()
+		if _, err := decide(lookout.DecisionIdentified, "again", second); code(err) != lookout.ECONFLICT {
+			t.Fatalf("identifying twice: %v", err)
+		}
+		if second.ID != 0 {
+			if h, err := s.Hit(ctx, second.ID); code(err) != lookout.ENOTFOUND {
+				t.Fatalf("the refused decision's hit was kept: %+v %v", h, err)
+			}
+		}
+		if _, err := decide(lookout.DecisionInconclusive, "", nil); code(err) != lookout.ECONFLICT {
+			t.Fatalf("inconclusive after identified: %v", err)
+		}
+		if got := third(); got.Decision != lookout.DecisionIdentified || got.HitID != yes.HitID {
+			t.Fatalf("a refused decision changed the final one: %+v", got)
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {

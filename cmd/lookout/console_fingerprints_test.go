@@ -17,6 +17,20 @@ var (
 	fpCandidateID  = regexp.MustCompile(`name="fingerprint_id" value="(\d+)">\s*<input type="hidden" name="position" value="(\d+)">`)
 )
 
+// fpCard returns the list item of the candidate whose id attribute is
+// given (id="candidate-…"), or "".
+func fpCard(body, id string) string {
+	i := strings.Index(body, id)
+	if i < 0 {
+		return ""
+	}
+	card := body[i:]
+	if j := strings.Index(card, "</li>"); j >= 0 {
+		card = card[:j]
+	}
+	return card
+}
+
 func TestConsoleFingerprints(t *testing.T) {
 	m, sec := MustConsoleNCBs(t)
 	deu := screensClient(t, sec, "ncb-deu")
@@ -51,7 +65,7 @@ func TestConsoleFingerprints(t *testing.T) {
 
 		// A decision needs its verdict.
 		status, body = fra.Post(decisions, url.Values{"fingerprint_id": {mate}, "position": {cands[0][2]}, "note": {"12 points"}})
-		if status != http.StatusBadRequest || !strings.Contains(text(body), "Choose identified or not identified") || !strings.Contains(body, "12 points") {
+		if status != http.StatusBadRequest || !strings.Contains(text(body), "Choose identified, not identified or inconclusive") || !strings.Contains(body, "12 points") {
 			t.Fatalf("no decision: %d %s", status, text(body))
 		}
 		if status, body := fra.Post(decisions, url.Values{"fingerprint_id": {mate}, "position": {cands[0][2]}, "decision": {"maybe"}}); status != http.StatusBadRequest || !strings.Contains(text(body), "maybe") {
@@ -73,11 +87,28 @@ func TestConsoleFingerprints(t *testing.T) {
 		if status, body := fra.Post(decisions, url.Values{"fingerprint_id": {mate}, "position": {cands[0][2]}, "decision": {"not_identified"}}); status != http.StatusConflict || !strings.Contains(text(body), "decided already") {
 			t.Fatalf("deciding twice: %d %s", status, text(body))
 		}
-		if len(cands) > 1 {
-			status, body = fra.Post(decisions, url.Values{"fingerprint_id": {cands[1][1]}, "position": {cands[1][2]}, "decision": {"not_identified"}})
-			if status != http.StatusOK || !strings.Contains(text(body), "Recorded: not identified") {
-				t.Fatalf("not identified: %d %s", status, text(body))
-			}
+		if len(cands) < 2 {
+			t.Fatalf("one candidate only: %v", cands)
+		}
+		// Inconclusive first: a third choice, no hit, and the candidate
+		// keeps its form for a decision after better prints.
+		second := `id="candidate-` + cands[1][1] + `-` + cands[1][2] + `"`
+		if !strings.Contains(body, `id="inconclusive-`+cands[1][1]+`-`+cands[1][2]+`" name="decision" value="inconclusive"`) {
+			t.Fatalf("no inconclusive choice: %s", body)
+		}
+		status, body = fra.Post(decisions, url.Values{"fingerprint_id": {cands[1][1]}, "position": {cands[1][2]}, "decision": {"inconclusive"}, "note": {"latent too smudged"}})
+		card := fpCard(body, second)
+		if status != http.StatusOK || !strings.Contains(text(body), "Recorded: inconclusive") || !strings.Contains(text(card), "Inconclusive") ||
+			!strings.Contains(text(card), "latent too smudged") || strings.Contains(card, `href="/hits/`) || !fpCandidateID.MatchString(card) {
+			t.Fatalf("inconclusive: %d %s", status, text(body))
+		}
+		screensNoMissing(t, body, "fingerprints.", "fingerprint.")
+		status, body = fra.Post(decisions, url.Values{"fingerprint_id": {cands[1][1]}, "position": {cands[1][2]}, "decision": {"not_identified"}})
+		if card := fpCard(body, second); status != http.StatusOK || !strings.Contains(text(body), "Recorded: not identified") || fpCandidateID.MatchString(card) || strings.Contains(text(card), "Inconclusive") {
+			t.Fatalf("not identified after inconclusive: %d %s", status, text(body))
+		}
+		if status, body := fra.Post(decisions, url.Values{"fingerprint_id": {cands[1][1]}, "position": {cands[1][2]}, "decision": {"inconclusive"}}); status != http.StatusConflict || !strings.Contains(text(body), "decided already") {
+			t.Fatalf("inconclusive after not identified: %d %s", status, text(body))
 		}
 		// The search is listed to come back to.
 		if _, body := fra.Get("/fingerprints"); !strings.Contains(body, `href="/fingerprints/searches/`+searchID+`"`) {

@@ -80,6 +80,32 @@ func TestFingerprints(t *testing.T) {
 			t.Fatalf("deciding twice: %d", status)
 		}
 	})
+	t.Run("Inconclusive", func(t *testing.T) {
+		if len(res.Candidates) < 2 {
+			t.Fatalf("one candidate only: %+v", res)
+		}
+		second := res.Candidates[1]
+		body := func(decision string) map[string]any {
+			return map[string]any{"fingerprint_id": second.Fingerprint.ID, "position": second.Position, "decision": decision, "note": "latent too smudged"}
+		}
+		var d struct {
+			Decision string `json:"decision"`
+			Note     string `json:"note"`
+			HitID    string `json:"hit_id"`
+		}
+		if status := n.fra.do("POST", decisions, body("inconclusive"), &d); status != http.StatusCreated || d.Decision != "inconclusive" || d.HitID != "" || d.Note != "latent too smudged" {
+			t.Fatalf("inconclusive: %d %+v", status, d)
+		}
+		// Better prints: the next decision replaces it, and is final.
+		d.Decision = ""
+		if status := n.fra.do("POST", decisions, body("not_identified"), &d); status != http.StatusCreated || d.Decision != "not_identified" || d.HitID != "" {
+			t.Fatalf("not identified after inconclusive: %d %+v", status, d)
+		}
+		var e apiError
+		if status := n.fra.do("POST", decisions, body("inconclusive"), &e); status != http.StatusConflict || e.Error.Code != "conflict" {
+			t.Fatalf("inconclusive after not identified: %d %+v", status, e)
+		}
+	})
 	t.Run("ErrNotACandidate", func(t *testing.T) {
 		if status := n.fra.do("POST", decisions, map[string]any{"fingerprint_id": "999", "position": 0, "decision": "identified"}, nil); status != http.StatusNotFound {
 			t.Fatalf("%d", status)

@@ -123,6 +123,9 @@ type fingerprintCandidate struct {
 	Fingerprint *lookout.Fingerprint
 	RecordID    int64
 	Decision    *lookout.Decision
+	// Decidable: the record is still visible and its decision, if any,
+	// is inconclusive, which the next decision replaces.
+	Decidable bool
 }
 
 // scoreStrength names the false match rate a score passes: the matcher is
@@ -151,7 +154,8 @@ func (c *Console) fingerprintSearchData(r *http.Request) (*fingerprintSearchData
 	data := &fingerprintSearchData{SearchID: id, Reference: s.Reference, At: s.At}
 	for _, h := range s.Candidates {
 		data.Candidates = append(data.Candidates, fingerprintCandidate{Key: candidateKey(h.Fingerprint.ID, h.Position), Rank: h.Rank, Position: h.Position,
-			RecordID: h.Fingerprint.ID, Score: fmt.Sprintf("%.1f", h.Score), Strength: scoreStrength(h.Score), Fingerprint: h.Fingerprint, Decision: h.Decision})
+			RecordID: h.Fingerprint.ID, Score: fmt.Sprintf("%.1f", h.Score), Strength: scoreStrength(h.Score), Fingerprint: h.Fingerprint, Decision: h.Decision,
+			Decidable: h.Fingerprint != nil && (h.Decision == nil || !h.Decision.Final())})
 	}
 	return data, nil
 }
