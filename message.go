@@ -17,7 +17,8 @@ const (
 
 // Message is a secure message between agencies. Subject, body and
 // attachments are stored encrypted; only the sender and the recipients
-// read them.
+// read them. It may be linked to a hit, to a notice or diffusion, and to a
+// record, each of them one the sender may see.
 type Message struct {
 	ID             int64        `json:"id,string"`
 	From           string       `json:"from"`
@@ -27,6 +28,7 @@ type Message struct {
 	Body           string       `json:"body,omitempty"`
 	Priority       string       `json:"priority"`
 	HitID          int64        `json:"hit_id,string,omitempty"`
+	NoticeID       int64        `json:"notice_id,string,omitempty"`
 	ThreadID       int64        `json:"thread_id,string"`
 	ReplyTo        int64        `json:"reply_to,string,omitempty"`
 	RecordDatabase string       `json:"record_database,omitempty"`
@@ -64,6 +66,7 @@ type SealedMessage struct {
 	ToCountries   []string
 	Priority      string
 	HitID         int64
+	NoticeID      int64 // a notice or diffusion the message is about
 	ThreadID      int64
 	ReplyTo       int64
 	RecordDB      string // a record the message is about, in the clear:
@@ -91,6 +94,7 @@ type MessageFilter struct {
 	AgencyID string
 	Box      string // "inbox" or "sent"
 	HitID    int64
+	NoticeID int64    // the messages linked to this notice
 	Terms    [][]byte // every term must be indexed for the message
 	Before   int64    // cursor: messages with a smaller ID (newest first)
 	Limit    int
@@ -99,7 +103,8 @@ type MessageFilter struct {
 // MessageService sends and shows messages.
 type MessageService interface {
 	// SendMessage sends m from the caller; EFORBIDDEN without messages:send
-	// or when m is on a hit the caller's country is not party to.
+	// or when m is on a hit the caller's country is not party to; ENOTFOUND
+	// naming notice_id when m links a notice the caller may not see.
 	SendMessage(ctx context.Context, m *Message) (*Message, error)
 	// Messages lists the caller's inbox or sent box, newest first, with
 	// subjects but no bodies or attachment data.

@@ -16,6 +16,7 @@ type messageInput struct {
 	Body        string   `json:"body"`
 	Priority    string   `json:"priority"`
 	HitID       int64    `json:"hit_id,string"`
+	NoticeID    int64    `json:"notice_id,string"`
 	ThreadID    int64    `json:"thread_id,string"`
 	ReplyTo     int64    `json:"reply_to,string"`
 	RecordDB    string   `json:"record_database"`
@@ -35,7 +36,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 	if err := dec.Decode(&in); err != nil {
 		return jsonError(err)
 	}
-	m := &lookout.Message{To: in.To, Subject: in.Subject, Body: in.Body, Priority: in.Priority, HitID: in.HitID, ThreadID: in.ThreadID, ReplyTo: in.ReplyTo, RecordDatabase: in.RecordDB, RecordID: in.RecordID}
+	m := &lookout.Message{To: in.To, Subject: in.Subject, Body: in.Body, Priority: in.Priority, HitID: in.HitID, NoticeID: in.NoticeID, ThreadID: in.ThreadID, ReplyTo: in.ReplyTo, RecordDatabase: in.RecordDB, RecordID: in.RecordID}
 	for _, a := range in.Attachments {
 		m.Attachments = append(m.Attachments, lookout.Attachment{Name: a.Name, ContentType: a.ContentType, Data: a.Data})
 	}

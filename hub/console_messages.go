@@ -23,6 +23,9 @@ const (
 // maxThread bounds the messages of a thread shown beside one of them.
 const maxThread = 20
 
+// MaxNoticeMessages bounds the messages listed on a notice's page.
+const MaxNoticeMessages = 20
+
 // Correspondents returns the agencies the caller may write to: every NCB
 // and the secretariat (the network's public directory) and the national
 // agencies it manages, without its own agency and disabled ones, the secretariat first,
@@ -165,5 +168,45 @@ func (h *Hub) MessageThread(ctx context.Context, m *lookout.Message) ([]*lookout
 		id = sm.ReplyTo
 	}
 	slices.Reverse(out)
+	return out, nil
+}
+
+// NoticeMessages returns the messages linked to a notice that the caller
+// sent or received, newest first, at most MaxNoticeMessages, with subjects
+// but without bodies or attachments, and without marking any of them read.
+// The notice must be one the caller may see (ENOTFOUND otherwise, as for
+// an unknown notice). Each box is read through the index of linked
+// messages, so the cost is that of the notice's messages, not the boxes'.
+func (h *Hub) NoticeMessages(ctx context.Context, noticeID int64) ([]*lookout.Message, error) {
+	c, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := h.visibleNotice(ctx, c, noticeID); err != nil {
+		return nil, err
+	}
+	out := []*lookout.Message{}
+	if h.keys == nil {
+		return out, nil
+	}
+	var list []*lookout.SealedMessage
+	for _, box := range []string{"inbox", "sent"} {
+		page, err := h.store.Messages(ctx, lookout.MessageFilter{AgencyID: c.Agency.ID, Box: box, NoticeID: noticeID, Limit: MaxNoticeMessages})
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, page...)
+	}
+	slices.SortFunc(list, func(a, b *lookout.SealedMessage) int { return cmp.Compare(b.ID, a.ID) })
+	// A message an agency sent to itself is in both boxes.
+	list = slices.CompactFunc(list, func(a, b *lookout.SealedMessage) bool { return a.ID == b.ID })
+	for _, sm := range list[:min(len(list), MaxNoticeMessages)] {
+		m, err := h.unseal(c, sm, false)
+		if err != nil {
+			return nil, err
+		}
+		m.Body = ""
+		out = append(out, m)
+	}
 	return out, nil
 }

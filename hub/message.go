@@ -198,7 +198,12 @@ func (k *messageKeys) term(word string) []byte {
 	return m.Sum(nil)[:16]
 }
 
-// SendMessage validates, seals and stores a message from the caller.
+// SendMessage validates, seals and stores a message from the caller
+// (messages:send). A message may be linked to a notice or diffusion the
+// sender may see: an unknown notice and one hidden from the sender both
+// answer ENOTFOUND naming notice_id, so a link tells nothing of the
+// notices the sender cannot see. A reply that names no notice keeps its
+// parent's when the sender may see it, as it keeps the parent's hit.
 func (h *Hub) SendMessage(ctx context.Context, m *lookout.Message) (*lookout.Message, error) {
 	c, err := require(ctx, lookout.GrantMessagesSend)
 	if err != nil {
@@ -268,6 +273,14 @@ func (h *Hub) SendMessage(ctx context.Context, m *lookout.Message) (*lookout.Mes
 		}
 		sm.RecordDB, sm.RecordID = m.RecordDatabase, m.RecordID
 	}
+	if m.NoticeID < 0 {
+		return nil, lookout.FieldErrorf("notice_id", "notice_id %d is not a notice number", m.NoticeID)
+	} else if m.NoticeID != 0 {
+		if err := h.linkNotice(ctx, c, m.NoticeID); err != nil {
+			return nil, err
+		}
+		sm.NoticeID = m.NoticeID
+	}
 	to, err := h.expandRecipients(ctx, c, m.To)
 	if err != nil {
 		return nil, err
@@ -292,6 +305,15 @@ func (h *Hub) SendMessage(ctx context.Context, m *lookout.Message) (*lookout.Mes
 		sm.ThreadID = parent.ThreadID
 		if sm.HitID == 0 {
 			sm.HitID = parent.HitID
+		}
+		if sm.NoticeID == 0 && parent.NoticeID != 0 {
+			// The thread's notice, unless it is hidden from this sender
+			// (a diffusion to other countries, a notice cancelled since).
+			if err := h.linkNotice(ctx, c, parent.NoticeID); err == nil {
+				sm.NoticeID = parent.NoticeID
+			} else if !isCode(err, lookout.ENOTFOUND) {
+				return nil, err
+			}
 		}
 	}
 	var hit *lookout.Hit
@@ -346,7 +368,7 @@ func (h *Hub) SendMessage(ctx context.Context, m *lookout.Message) (*lookout.Mes
 	audit := func(sm *lookout.SealedMessage) *lookout.AuditEntry {
 		e := entry(c, "messages.send", "", strconv.FormatInt(sm.ID, 10))
 		// Routing only: the content is for the recipients, not the auditors.
-		e.Outcome, e.Detail = "ok", fmt.Sprintf("to=%s priority=%s hit=%d thread=%d attachments=%d", strings.Join(sm.To, ","), sm.Priority, sm.HitID, sm.ThreadID, len(sm.Attachments))
+		e.Outcome, e.Detail = "ok", fmt.Sprintf("to=%s priority=%s hit=%d notice=%d thread=%d attachments=%d", strings.Join(sm.To, ","), sm.Priority, sm.HitID, sm.NoticeID, sm.ThreadID, len(sm.Attachments))
 		return e
 	}
 	if err := h.store.InsertMessage(ctx, sm, notify, audit); err != nil {
@@ -361,6 +383,17 @@ func (h *Hub) SendMessage(ctx context.Context, m *lookout.Message) (*lookout.Mes
 		out.Attachments[i].Data = nil
 	}
 	return out, nil
+}
+
+// linkNotice checks that a message from c may be linked to notice id: one
+// c may see (visibleNotice); ENOTFOUND naming notice_id otherwise, the
+// same for a notice that does not exist.
+func (h *Hub) linkNotice(ctx context.Context, c *lookout.Caller, id int64) error {
+	_, err := h.visibleNotice(ctx, c, id)
+	if isCode(err, lookout.ENOTFOUND) {
+		return &lookout.Error{Code: lookout.ENOTFOUND, Field: "notice_id", Message: fmt.Sprintf("notice_id %d is not a notice you may see", id)}
+	}
+	return err
 }
 
 // expandRecipients replaces AllNCBs by the NCB of every country but the
@@ -420,7 +453,7 @@ func (h *Hub) unseal(c *lookout.Caller, sm *lookout.SealedMessage, data bool) (*
 		return nil, fmt.Errorf("message %d header: %w", sm.ID, err)
 	}
 	m := &lookout.Message{ID: sm.ID, From: sm.From, FromCountry: sm.FromCountry, To: sm.To, Subject: hd.Subject, Body: hd.Body, Priority: sm.Priority,
-		HitID: sm.HitID, ThreadID: sm.ThreadID, ReplyTo: sm.ReplyTo, RecordDatabase: sm.RecordDB, RecordID: sm.RecordID, CreatedAt: sm.CreatedAt}
+		HitID: sm.HitID, NoticeID: sm.NoticeID, ThreadID: sm.ThreadID, ReplyTo: sm.ReplyTo, RecordDatabase: sm.RecordDB, RecordID: sm.RecordID, CreatedAt: sm.CreatedAt}
 	if m.To == nil {
 		m.To = []string{}
 	}

@@ -10,15 +10,15 @@ import (
 	"github.com/lookout-network/lookout"
 )
 
-const messageColumns = `m.id, m.sender_agency, m.sender_country, m.priority, m.hit_id, m.thread_id, m.reply_to, m.record_db, m.record_id, m.key_id, m.wrapped_key, m.header, m.attachments, m.created_at`
+const messageColumns = `m.id, m.sender_agency, m.sender_country, m.priority, m.hit_id, m.notice_id, m.thread_id, m.reply_to, m.record_db, m.record_id, m.key_id, m.wrapped_key, m.header, m.attachments, m.created_at`
 
 // InsertMessage stores a sealed message with its recipients, attachments,
 // search terms, notifications and audit entry.
 func (db *DB) InsertMessage(ctx context.Context, m *lookout.SealedMessage, notify func(*lookout.SealedMessage) []*lookout.Event, audit func(*lookout.SealedMessage) *lookout.AuditEntry) error {
 	return db.write(ctx, func(tx *sql.Tx, now time.Time) error {
 		m.CreatedAt = now
-		if err := tx.QueryRowContext(ctx, `INSERT INTO messages (sender_agency, sender_country, priority, hit_id, thread_id, reply_to, record_db, record_id, key_id, wrapped_key, header, attachments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			m.From, m.FromCountry, m.Priority, m.HitID, m.ThreadID, m.ReplyTo, m.RecordDB, m.RecordID, m.KeyID, m.WrappedKey, m.Header, len(m.Attachments), now.Format(timeFormat)).Scan(&m.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO messages (sender_agency, sender_country, priority, hit_id, notice_id, thread_id, reply_to, record_db, record_id, key_id, wrapped_key, header, attachments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			m.From, m.FromCountry, m.Priority, m.HitID, m.NoticeID, m.ThreadID, m.ReplyTo, m.RecordDB, m.RecordID, m.KeyID, m.WrappedKey, m.Header, len(m.Attachments), now.Format(timeFormat)).Scan(&m.ID); err != nil {
 			return err
 		}
 		if m.ThreadID == 0 {
@@ -92,6 +92,11 @@ func (db *DB) Messages(ctx context.Context, f lookout.MessageFilter) ([]*lookout
 		q += ` AND m.hit_id = ?`
 		args = append(args, f.HitID)
 	}
+	if f.NoticeID > 0 {
+		// "> 0" lets SQLite use the partial index of linked messages.
+		q += ` AND m.notice_id = ? AND m.notice_id > 0`
+		args = append(args, f.NoticeID)
+	}
 	for _, t := range f.Terms {
 		q += ` AND m.id IN (SELECT message_id FROM message_terms WHERE term = ?)`
 		args = append(args, t)
@@ -117,7 +122,7 @@ func (db *DB) queryMessages(ctx context.Context, q string, args ...any) ([]*look
 		var m lookout.SealedMessage
 		var n int
 		var t string
-		if err := rows.Scan(&m.ID, &m.From, &m.FromCountry, &m.Priority, &m.HitID, &m.ThreadID, &m.ReplyTo, &m.RecordDB, &m.RecordID, &m.KeyID, &m.WrappedKey, &m.Header, &n, &t); err != nil {
+		if err := rows.Scan(&m.ID, &m.From, &m.FromCountry, &m.Priority, &m.HitID, &m.NoticeID, &m.ThreadID, &m.ReplyTo, &m.RecordDB, &m.RecordID, &m.KeyID, &m.WrappedKey, &m.Header, &n, &t); err != nil {
 			rows.Close()
 			return nil, err
 		}

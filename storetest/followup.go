@@ -240,6 +240,34 @@ func testFollowup(t *testing.T, s lookout.Store) {
 		if _, err := s.Message(ctx, 424242); code(err) != lookout.ENOTFOUND {
 			t.Fatal(err)
 		}
+
+		// A message linked to a notice: the link comes back, and the
+		// boxes filtered by notice hold it and nothing else.
+		on := &lookout.SealedMessage{From: "ncb-deu", FromCountry: "DEU", To: []string{"ncb-fra"}, ToCountries: []string{"FRA"}, Priority: "routine", NoticeID: 7, KeyID: "k", WrappedKey: []byte("wk"), Header: []byte("sealed")}
+		if err := s.InsertMessage(ctx, on, func(*lookout.SealedMessage) []*lookout.Event { return nil }, func(*lookout.SealedMessage) *lookout.AuditEntry { return audit("messages.send", "n") }); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Message(ctx, on.ID); err != nil || got.NoticeID != 7 || got.HitID != 0 {
+			t.Fatalf("linked message: %+v %v", got, err)
+		}
+		if got, _ := s.Message(ctx, m.ID); got.NoticeID != 0 {
+			t.Fatalf("a message without a notice has notice %d", got.NoticeID)
+		}
+		for _, tc := range []struct {
+			f    lookout.MessageFilter
+			want int64
+		}{
+			{lookout.MessageFilter{AgencyID: "ncb-fra", Box: "inbox", NoticeID: 7}, on.ID},
+			{lookout.MessageFilter{AgencyID: "ncb-deu", Box: "sent", NoticeID: 7}, on.ID},
+			{lookout.MessageFilter{AgencyID: "ncb-deu", Box: "inbox", NoticeID: 7}, 0},
+			{lookout.MessageFilter{AgencyID: "ncb-fra", Box: "sent", NoticeID: 7}, 0},
+			{lookout.MessageFilter{AgencyID: "ncb-fra", Box: "inbox", NoticeID: 8}, 0},
+		} {
+			got, err := s.Messages(ctx, tc.f)
+			if err != nil || tc.want == 0 && len(got) != 0 || tc.want != 0 && (len(got) != 1 || got[0].ID != tc.want || got[0].NoticeID != 7) {
+				t.Errorf("%+v: %+v %v", tc.f, got, err)
+			}
+		}
 	})
 	t.Run("Webhooks", func(t *testing.T) {
 		head, _ := s.EventHead(ctx)

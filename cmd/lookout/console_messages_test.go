@@ -363,4 +363,59 @@ func TestConsoleMessages(t *testing.T) {
 			t.Fatalf("unknown hit: %d %s", status, text(body))
 		}
 	})
+
+	t.Run("NoticeLink", func(t *testing.T) {
+		deuAPI := screensClient(t, sec, "ncb-deu")
+		person := screensCreate(t, deuAPI, "/v1/persons", wanted)
+		diffusion := redNotice(person)
+		diffusion["recipients"] = []string{"FRA"}
+		notice := screensCreate(t, deuAPI, "/v1/diffusions", diffusion)
+
+		// The notice's page offers to write about it; nothing written yet.
+		status, body := fra.Get("/notices/" + notice)
+		if status != http.StatusOK || !strings.Contains(body, `href="/messages/new?notice=`+notice+`"`) || !strings.Contains(text(body), "Write about this notice") ||
+			!strings.Contains(text(body), "no message about this notice") {
+			t.Fatalf("notice page: %d %s", status, text(body))
+		}
+		// Compose about it: the notice prefilled, its owner's NCB chosen.
+		status, body = fra.Get("/messages/new?notice=" + notice)
+		if status != http.StatusOK || !strings.Contains(body, `name="notice_id" value="`+notice+`"`) || !regexp.MustCompile(`value="ncb-deu" checked`).MatchString(body) {
+			t.Fatalf("compose about a notice: %d %s", status, body)
+		}
+		id := mustSend(t, fra, url.Values{"to": {"ncb-deu"}, "subject": {"Petrov seen in Lyon"}, "body": {"Photos follow."}, "notice_id": {notice}})
+		for who, w := range map[string]*web{"the sender": fra, "the recipient": deu} {
+			_, body := w.Get("/messages/" + id)
+			if !strings.Contains(body, `href="/notices/`+notice+`"`) || !strings.Contains(text(body), "notice "+notice) {
+				t.Errorf("%s's message page lacks the notice link: %s", who, text(body))
+			}
+			// And the notice's page lists the message.
+			_, body = w.Get("/notices/" + notice)
+			if !strings.Contains(body, `href="/messages/`+id+`"`) || !strings.Contains(text(body), "Petrov seen in Lyon") {
+				t.Errorf("%s's notice page lacks the message: %s", who, text(body))
+			}
+		}
+		// The reply form keeps the notice.
+		if _, body := deu.Get("/messages/new?reply=" + id); !strings.Contains(body, `name="notice_id" value="`+notice+`"`) {
+			t.Fatalf("reply form without the notice: %s", body)
+		}
+		// ITA may not see a diffusion to FRA: the form says so, nothing is
+		// sent; a number that is not one is refused as well.
+		before := sentBy("ncb-ita")
+		ita.Get("/messages/new")
+		status, body = ita.Post("/messages", url.Values{"to": {"ncb-deu"}, "subject": {"About your diffusion"}, "notice_id": {notice}})
+		if status != http.StatusBadRequest || !strings.Contains(body, `id="notice_id-error"><span class="field-error" role="alert">Notice `+notice+` is not a notice or diffusion your country can see.`) ||
+			!strings.Contains(body, `value="About your diffusion"`) {
+			t.Fatalf("ITA links FRA's diffusion: %d %s", status, text(body))
+		}
+		status, body = ita.Post("/messages", url.Values{"to": {"ncb-deu"}, "subject": {"About a notice"}, "notice_id": {"twelve"}})
+		if status != http.StatusBadRequest || !strings.Contains(body, `id="notice_id-error"><span class="field-error"`) {
+			t.Fatalf("notice number twelve: %d %s", status, text(body))
+		}
+		if n := sentBy("ncb-ita"); n != before {
+			t.Fatalf("stored %d messages", n-before)
+		}
+		if status, _ := ita.Get("/notices/" + notice); status != http.StatusNotFound {
+			t.Fatalf("ITA reads the diffusion's page: %d", status)
+		}
+	})
 }

@@ -476,6 +476,36 @@ func TestDiffusions(t *testing.T) {
 			t.Fatalf("GBR sees the diffusion in a search: %+v", res)
 		}
 	})
+	t.Run("Message", func(t *testing.T) {
+		type message struct {
+			ID       string `json:"id"`
+			NoticeID string `json:"notice_id"`
+			HitID    string `json:"hit_id"`
+		}
+		var sent, got message
+		if status := n.fra.do("POST", "/v1/messages", map[string]any{"to": []string{"ncb-deu"}, "subject": "Petrov seen in Lyon", "notice_id": d.ID}, &sent); status != http.StatusCreated || sent.NoticeID != d.ID {
+			t.Fatalf("a recipient writes about the diffusion: %d %+v", status, sent)
+		}
+		if status := n.deu.do("GET", "/v1/messages/"+sent.ID, nil, &got); status != 200 || got.NoticeID != d.ID || got.HitID != "" {
+			t.Fatalf("the owner reads the link: %d %+v", status, got)
+		}
+		var raw map[string]any
+		if n.deu.do("POST", "/v1/messages", map[string]any{"to": []string{"ncb-fra"}, "subject": "No notice"}, &raw); raw["notice_id"] != nil {
+			t.Fatalf("a message without a notice carries notice_id %v", raw["notice_id"])
+		}
+		// GBR may not see the diffusion: not found, naming the field, as
+		// for a notice that does not exist.
+		for _, id := range []string{d.ID, "999999"} {
+			var e apiError
+			if status := n.gbr.do("POST", "/v1/messages", map[string]any{"to": []string{"ncb-deu"}, "subject": "About it", "notice_id": id}, &e); status != http.StatusNotFound || e.Error.Field != "notice_id" {
+				t.Errorf("GBR links notice %s: %d %+v", id, status, e)
+			}
+		}
+		var e apiError
+		if status := n.fra.do("POST", "/v1/messages", map[string]any{"to": []string{"ncb-deu"}, "subject": "About it", "notice_id": "-1"}, &e); status != http.StatusBadRequest || e.Error.Field != "notice_id" {
+			t.Errorf("notice -1: %d %+v", status, e)
+		}
+	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for _, tc := range []struct {
 			recipients []string

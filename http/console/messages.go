@@ -171,6 +171,7 @@ type mailForm struct {
 	Body     string
 	Priority string
 	HitID    string
+	NoticeID string
 	ReplyTo  string
 	// Files are the names of the files chosen before a failed send: a
 	// browser cannot be made to choose them again.
@@ -229,6 +230,22 @@ func (c *Console) mailNew(w http.ResponseWriter, r *http.Request) error {
 		if parent.HitID != 0 {
 			f.HitID = strconv.FormatInt(parent.HitID, 10)
 		}
+		if parent.NoticeID != 0 {
+			f.NoticeID = strconv.FormatInt(parent.NoticeID, 10)
+		}
+	}
+	if s := q.Get("notice"); s != "" && f.NoticeID == "" {
+		f.NoticeID = s
+		// About another country's notice, its NCB is the usual recipient.
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 && len(f.To) == 0 {
+			if n, err := c.hub.Notice(r.Context(), id); err == nil && n.OwnerCountry != lookout.CallerFrom(r.Context()).Country() {
+				for _, a := range f.Agencies {
+					if a.Kind == lookout.KindNCB && a.Country == n.OwnerCountry {
+						f.To = append(f.To, a.ID)
+					}
+				}
+			}
+		}
 	}
 	if s := q.Get("hit"); s != "" && f.HitID == "" {
 		f.HitID = s
@@ -266,7 +283,7 @@ func (c *Console) mailSend(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	f.Subject, f.Body, f.Priority = form.Get("subject"), form.Get("body"), form.Get("priority")
-	f.HitID, f.ReplyTo = strings.TrimSpace(form.Get("hit_id")), strings.TrimSpace(form.Get("reply_to"))
+	f.HitID, f.NoticeID, f.ReplyTo = strings.TrimSpace(form.Get("hit_id")), strings.TrimSpace(form.Get("notice_id")), strings.TrimSpace(form.Get("reply_to"))
 	m := &lookout.Message{To: f.To, Subject: f.Subject, Body: f.Body, Priority: f.Priority}
 	fail := func(err error) error {
 		c.render(w, r, statusOf(err), "message_new", f, err)
@@ -308,6 +325,11 @@ func (c *Console) mailSend(w http.ResponseWriter, r *http.Request) error {
 			return fail(lookout.FieldErrorf("hit_id", "%s", c.text.T("messages.error.hit_id", f.HitID)))
 		}
 	}
+	if f.NoticeID != "" {
+		if m.NoticeID, err = strconv.ParseInt(f.NoticeID, 10, 64); err != nil || m.NoticeID <= 0 {
+			return fail(lookout.FieldErrorf("notice_id", "%s", c.text.T("messages.error.notice_id", f.NoticeID)))
+		}
+	}
 	if f.ReplyTo != "" {
 		if m.ReplyTo, err = strconv.ParseInt(f.ReplyTo, 10, 64); err != nil || m.ReplyTo <= 0 {
 			return fail(lookout.FieldErrorf("reply_to", "%s", c.text.T("messages.error.reply_to", f.ReplyTo)))
@@ -320,8 +342,12 @@ func (c *Console) mailSend(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		e = &lookout.Error{Code: e.Code, Message: e.Message, Field: mailField(e.Field)}
-		if e.Code == lookout.ENOTFOUND && m.HitID != 0 {
-			// The only thing SendMessage does not find is the hit.
+		switch {
+		case e.Code == lookout.ENOTFOUND && e.Field == "notice_id":
+			e = lookout.FieldErrorf("notice_id", "%s", c.text.T("messages.error.notice_not_found", m.NoticeID))
+		case e.Code == lookout.ENOTFOUND && m.HitID != 0:
+			// Besides a notice, the only thing SendMessage does not find
+			// is the hit.
 			e = lookout.FieldErrorf("hit_id", "%s", c.text.T("messages.error.hit_not_found", m.HitID))
 		}
 		return fail(e)

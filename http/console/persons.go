@@ -403,6 +403,10 @@ type noticeData struct {
 	// CanCancel: the owner, while the notice is in force or requested.
 	CanCancel    bool
 	CancelReason string
+	// Messages are the newest messages linked to the notice that the
+	// caller's agency sent or received, at most MaxMessages.
+	Messages    []*lookout.Message
+	MaxMessages int
 }
 
 // reviewerChecks are the checklist items the secretariat ticks: every
@@ -434,6 +438,10 @@ func (c *Console) loadNotice(r *http.Request) (*noticeData, error) {
 	data.CanReview = caller.Agency.Kind == lookout.KindSecretariat && n.Kind == lookout.KindNotice && n.Status == lookout.NoticeRequested
 	data.CanCancel = caller.Country() == n.OwnerCountry && caller.Has(lookout.GrantNoticesRequest) &&
 		slices.Contains([]string{lookout.NoticeRequested, lookout.NoticePublished, lookout.NoticeActive}, n.Status)
+	data.MaxMessages = hub.MaxNoticeMessages
+	if data.Messages, err = c.hub.NoticeMessages(r.Context(), n.ID); err != nil {
+		return nil, err
+	}
 	return data, nil
 }
 
