@@ -47,6 +47,11 @@ type Store interface {
 	TouchSession(ctx context.Context, hash []byte, t time.Time) error
 	// DeleteSession ends a session (and sweeps ended ones); audit may be nil.
 	DeleteSession(ctx context.Context, hash []byte, audit *AuditEntry) error
+	// AccountSessions lists an account's sessions, the last used first (at
+	// most 100).
+	AccountSessions(ctx context.Context, accountID int64) ([]*Session, error)
+	// DeleteOtherSessions ends every session of an account but keep's.
+	DeleteOtherSessions(ctx context.Context, accountID int64, keep []byte, audit *AuditEntry) error
 
 	// InsertDocuments stores docs, setting their IDs. A document whose
 	// (issuing country, number, type) is recorded already is not stored and

@@ -639,3 +639,44 @@ func (h *Hub) OwnAccount(ctx context.Context) (*lookout.Account, error) {
 	}
 	return redacted(a), nil
 }
+
+// OwnSessions lists the signed-in person's sessions, the last used first;
+// Current marks the one token belongs to. EFORBIDDEN outside a session.
+func (h *Hub) OwnSessions(ctx context.Context, token string) ([]SessionView, error) {
+	a, err := h.OwnAccount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := h.store.AccountSessions(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	current, now := HashToken(token), h.now()
+	out := make([]SessionView, 0, len(list))
+	for _, s := range list {
+		if s.Expired(now) {
+			continue
+		}
+		out = append(out, SessionView{Session: *s, Current: string(s.Hash) == string(current)})
+	}
+	return out, nil
+}
+
+// SessionView is a session as its person sees it.
+type SessionView struct {
+	lookout.Session
+	Current bool
+}
+
+// EndOtherSessions signs the person out everywhere but the session of
+// token (a browser left signed in elsewhere, a lost tablet).
+func (h *Hub) EndOtherSessions(ctx context.Context, token string) error {
+	a, err := h.OwnAccount(ctx)
+	if err != nil {
+		return err
+	}
+	c, _ := caller(ctx)
+	audit := entry(c, "account.sign_out_others", "", a.Username)
+	audit.Outcome = "ok"
+	return h.store.DeleteOtherSessions(ctx, a.ID, HashToken(token), audit)
+}

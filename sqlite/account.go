@@ -94,15 +94,22 @@ func (db *DB) UpdateAccount(ctx context.Context, a *lookout.Account, endSessions
 
 // Session returns a session by the hash of its token.
 func (db *DB) Session(ctx context.Context, hash []byte) (*lookout.Session, error) {
-	var s lookout.Session
-	var created, seen, expires string
-	err := db.r.QueryRowContext(ctx, `SELECT hash, account_id, created_at, last_seen, expires_at, remote_addr FROM sessions WHERE hash = ?`, hash).
-		Scan(&s.Hash, &s.AccountID, &created, &seen, &expires, &s.RemoteAddr)
+	s, err := scanSession(db.r.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE hash = ?`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, lookout.Errorf(lookout.ENOTFOUND, "session not found")
-	} else if err != nil {
+	}
+	return s, err
+}
+
+const sessionColumns = `hash, account_id, created_at, last_seen, expires_at, remote_addr`
+
+func scanSession(sc scanner) (*lookout.Session, error) {
+	var s lookout.Session
+	var created, seen, expires string
+	if err := sc.Scan(&s.Hash, &s.AccountID, &created, &seen, &expires, &s.RemoteAddr); err != nil {
 		return nil, err
 	}
+	var err error
 	for _, t := range []struct {
 		dst *time.Time
 		s   string
@@ -112,6 +119,24 @@ func (db *DB) Session(ctx context.Context, hash []byte) (*lookout.Session, error
 		}
 	}
 	return &s, nil
+}
+
+// AccountSessions lists an account's sessions, the last used first.
+func (db *DB) AccountSessions(ctx context.Context, accountID int64) ([]*lookout.Session, error) {
+	return allRows(ctx, db, `SELECT `+sessionColumns+` FROM sessions WHERE account_id = ? ORDER BY last_seen DESC LIMIT 100`, []any{accountID}, scanSession)
+}
+
+// DeleteOtherSessions ends every session of an account but keep's.
+func (db *DB) DeleteOtherSessions(ctx context.Context, accountID int64, keep []byte, audit *lookout.AuditEntry) error {
+	return db.write(ctx, func(tx *sql.Tx, now time.Time) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = ? AND hash != ?`, accountID, keep); err != nil {
+			return err
+		}
+		if audit == nil {
+			return nil
+		}
+		return db.appendAudit(ctx, tx, now, audit)
+	})
 }
 
 // TouchSession records that a session was used at t.

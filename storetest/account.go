@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -316,4 +317,40 @@ func auditCount(tb testing.TB, s lookout.Store) int64 {
 		tb.Fatal(err)
 	}
 	return v.Count
+}
+
+// testAccountSessions: an account's sessions listed, the last used first,
+// and all but one ended.
+func testAccountSessions(t *testing.T, s lookout.Store) {
+	defer s.Close()
+	ctx := context.Background()
+	MustAgency(t, s, "secretariat", lookout.KindSecretariat, lookout.SecretariatCountry, "")
+	mk := func(name string) *lookout.Account {
+		a := &lookout.Account{AgencyID: "secretariat", Username: name, Name: name, Grants: []lookout.Grant{}, PasswordHash: "h", TOTPSecret: []byte("s")}
+		if err := s.CreateAccount(ctx, a, audit("account.create", name)); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	a, b := mk("sessions.a"), mk("sessions.b")
+	now := lookout.Now()
+	for i, who := range []*lookout.Account{a, a, a, b} {
+		sess := &lookout.Session{Hash: hash(fmt.Sprint("sess", i)), CreatedAt: now, LastSeen: now.Add(time.Duration(i) * time.Second), ExpiresAt: now.Add(time.Hour), RemoteAddr: fmt.Sprint("192.0.2.", i)}
+		if err := s.UpdateAccount(ctx, who, false, sess, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := s.AccountSessions(ctx, a.ID)
+	if err != nil || len(list) != 3 || list[0].RemoteAddr != "192.0.2.2" || list[2].RemoteAddr != "192.0.2.0" {
+		t.Fatalf("sessions of a: %v %+v", err, list)
+	}
+	if err := s.DeleteOtherSessions(ctx, a.ID, hash("sess1"), audit("account.sign_out_others", "sessions.a")); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := s.AccountSessions(ctx, a.ID); len(list) != 1 || list[0].RemoteAddr != "192.0.2.1" {
+		t.Fatalf("after ending the others: %+v", list)
+	}
+	if list, _ := s.AccountSessions(ctx, b.ID); len(list) != 1 {
+		t.Fatalf("another account's session was ended: %+v", list)
+	}
 }

@@ -26,6 +26,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Followup", func(t *testing.T) { testFollowup(t, open(t)) })
 	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open(t)) })
 	t.Run("AuditFilters", func(t *testing.T) { testAuditFilters(t, open(t)) })
+	t.Run("AccountSessions", func(t *testing.T) { testAccountSessions(t, open(t)) })
 	t.Run("SearchCandidates", func(t *testing.T) { testSearchCandidates(t, open(t)) })
 }
 

@@ -49,6 +49,25 @@ func TestConsoleMyAccount(t *testing.T) {
 			t.Fatalf("audit: %+v", entries)
 		}
 	})
+	t.Run("EndOtherSessions", func(t *testing.T) {
+		// Another person, in two browsers.
+		p := MustOfficer(t, m, "ncb-fra", "lea.two", nil)
+		w, second := p.MustSignIn(t), p.MustSignIn(t)
+		status, body := w.Get("/account")
+		if status != http.StatusOK || strings.Count(body, "<tr><td class=\"mono\">") != 2 || !strings.Contains(text(body), "this browser") {
+			t.Fatalf("two sessions: %d %s", status, text(body))
+		}
+		status, body = w.Post("/account/sessions/end-others", nil)
+		if status != http.StatusOK || !strings.Contains(text(body), "Signed out everywhere else") {
+			t.Fatalf("end others: %d %s", status, text(body))
+		}
+		if _, body := second.Get("/"); !strings.Contains(body, `data-page="signin"`) {
+			t.Fatal("the other browser is still signed in")
+		}
+		if _, body := w.Get("/"); !strings.Contains(body, `data-page="dashboard"`) {
+			t.Fatal("this browser was signed out too")
+		}
+	})
 	t.Run("OK", func(t *testing.T) {
 		status, body := change(o.Password, "a brand new passphrase", "a brand new passphrase", o.Code(t))
 		if status != http.StatusOK || !strings.Contains(body, `data-page="signin"`) || !strings.Contains(text(body), "Password changed") {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/lookout-network/lookout"
+	"github.com/lookout-network/lookout/hub"
 )
 
 // routesMyAccount registers the signed-in person's own page: who they
@@ -11,6 +12,7 @@ import (
 func (c *Console) routesMyAccount() {
 	c.handle("GET /account", "", c.myAccount)
 	c.handle("POST /account/password", "", c.changePassword)
+	c.handle("POST /account/sessions/end-others", "", c.endOtherSessions)
 }
 
 type myAccountData struct {
@@ -18,6 +20,8 @@ type myAccountData struct {
 	// Effective are the grants the person holds now: the account's
 	// narrowed by the agency's.
 	Effective []lookout.Grant
+	// Sessions are where the person is signed in, this one marked.
+	Sessions []hub.SessionView
 }
 
 func (c *Console) myAccount(w http.ResponseWriter, r *http.Request) error {
@@ -29,7 +33,20 @@ func (c *Console) renderMyAccount(w http.ResponseWriter, r *http.Request, status
 	if aerr != nil {
 		return aerr
 	}
-	c.render(w, r, status, "myaccount", &myAccountData{Account: a, Effective: lookout.CallerFrom(r.Context()).Agency.Grants}, err)
+	sessions, serr := c.hub.OwnSessions(r.Context(), sessionFrom(r.Context()).token)
+	if serr != nil {
+		return serr
+	}
+	c.render(w, r, status, "myaccount", &myAccountData{Account: a, Effective: lookout.CallerFrom(r.Context()).Agency.Grants, Sessions: sessions}, err)
+	return nil
+}
+
+// endOtherSessions signs the person out everywhere but here.
+func (c *Console) endOtherSessions(w http.ResponseWriter, r *http.Request) error {
+	if err := c.hub.EndOtherSessions(r.Context(), sessionFrom(r.Context()).token); err != nil {
+		return err
+	}
+	redirect(w, r, "/account", "sessions_ended")
 	return nil
 }
 
