@@ -989,6 +989,12 @@ func TestChangePassword(t *testing.T) {
 		if _, err := n.h.OwnAccount(n.deu); lookout.ErrorCode(err) != lookout.EFORBIDDEN {
 			t.Fatalf("a token read an own account: %v", err)
 		}
+		if _, err := n.h.OwnSessions(n.deu, "x"); lookout.ErrorCode(err) != lookout.EFORBIDDEN {
+			t.Fatalf("a token listed sessions: %v", err)
+		}
+		if err := n.h.EndOtherSessions(n.deu, "x"); lookout.ErrorCode(err) != lookout.EFORBIDDEN {
+			t.Fatalf("a token ended sessions: %v", err)
+		}
 	})
 	token := n.MustSignIn(t, o)
 	ctx := lookout.NewContext(context.Background(), n.sessionCaller(t, token))
