@@ -140,8 +140,9 @@ func NewCSV(in io.Reader) (*Reader, error) {
 	}}, nil
 }
 
-// body is the writable part of a document, as the API takes it.
-type body struct {
+// Body is the writable part of a document, as the API takes it (one
+// object of `POST /v1/documents`, one line of an NDJSON file).
+type Body struct {
 	Number         string               `json:"number"`
 	NumberTo       string               `json:"number_to"`
 	IssuingCountry string               `json:"issuing_country"`
@@ -186,7 +187,7 @@ func NewNDJSON(in io.Reader) *Reader {
 func DecodeJSON(line []byte) (*lookout.Document, error) {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
-	var b body
+	var b Body
 	if err := dec.Decode(&b); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
@@ -197,10 +198,15 @@ func DecodeJSON(line []byte) (*lookout.Document, error) {
 	if dec.More() {
 		return nil, lookout.Errorf(lookout.EINVALID, "a line must hold one JSON object")
 	}
+	return b.Document(), nil
+}
+
+// Document returns the document b describes.
+func (b *Body) Document() *lookout.Document {
 	return &lookout.Document{
 		Number: b.Number, NumberTo: b.NumberTo, IssuingCountry: b.IssuingCountry, Type: b.Type, Status: b.Status,
 		EventDate: b.EventDate, Restriction: b.Restriction, Remarks: b.Remarks, ReviewDate: b.ReviewDate,
-	}, nil
+	}
 }
 
 func jsonKind(k string) string {

@@ -8,32 +8,15 @@ import (
 	"net/http"
 
 	"github.com/lookout-network/lookout"
+	"github.com/lookout-network/lookout/docfile"
 )
 
-// documentBody is the writable part of a document.
-type documentBody struct {
-	Number         string               `json:"number"`
-	NumberTo       string               `json:"number_to"`
-	IssuingCountry string               `json:"issuing_country"`
-	Type           string               `json:"type"`
-	Status         string               `json:"status"`
-	EventDate      string               `json:"event_date"`
-	Restriction    *lookout.Restriction `json:"restriction"`
-	Remarks        string               `json:"remarks"`
-	ReviewDate     string               `json:"review_date"`
-}
-
-func (b *documentBody) document() *lookout.Document {
-	return &lookout.Document{Number: b.Number, NumberTo: b.NumberTo, IssuingCountry: b.IssuingCountry, Type: b.Type, Status: b.Status,
-		EventDate: b.EventDate, Restriction: b.Restriction, Remarks: b.Remarks, ReviewDate: b.ReviewDate}
-}
-
 func (s *Server) createDocument(w http.ResponseWriter, r *http.Request) error {
-	var b documentBody
+	var b docfile.Body
 	if err := decode(w, r, &b); err != nil {
 		return err
 	}
-	d, err := s.hub.CreateDocument(r.Context(), b.document())
+	d, err := s.hub.CreateDocument(r.Context(), b.Document())
 	if err != nil {
 		return err
 	}
@@ -236,12 +219,12 @@ func (s *Server) createDocumentBatch(w http.ResponseWriter, r *http.Request) err
 		var docs []*lookout.Document
 		var where []int
 		for i, line := range lines {
-			var b documentBody
+			var b docfile.Body
 			if err := decodeLine(line, &b); err != nil {
 				results[i] = lineError(first+i, err)
 				continue
 			}
-			docs = append(docs, b.document())
+			docs = append(docs, b.Document())
 			where = append(where, i)
 		}
 		if len(docs) > 0 {
