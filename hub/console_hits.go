@@ -48,20 +48,18 @@ func (h *Hub) NCBOfCountry(ctx context.Context, cc string) (*lookout.Agency, err
 	if err != nil {
 		return nil, err
 	}
-	after := ""
-	for {
-		page, err := h.store.Agencies(ctx, lookout.AgencyFilter{Country: cc, After: after, Limit: 1000})
-		if err != nil {
-			return nil, err
+	var ncb *lookout.Agency
+	err = h.eachAgency(ctx, lookout.AgencyFilter{Country: cc}, func(a *lookout.Agency) bool {
+		if a.Kind == lookout.KindNCB && !a.Disabled {
+			ncb = a
 		}
-		for _, a := range page {
-			if a.Kind == lookout.KindNCB && !a.Disabled {
-				return a, nil
-			}
-		}
-		if len(page) < 1000 {
-			return nil, lookout.Errorf(lookout.ENOTFOUND, "%s has no NCB in the network", cc)
-		}
-		after = page[len(page)-1].ID
+		return ncb == nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	if ncb == nil {
+		return nil, lookout.Errorf(lookout.ENOTFOUND, "%s has no NCB in the network", cc)
+	}
+	return ncb, nil
 }

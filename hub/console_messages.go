@@ -37,25 +37,18 @@ func (h *Hub) Correspondents(ctx context.Context) ([]*lookout.Agency, error) {
 		return nil, err
 	}
 	var out []*lookout.Agency
-	after := ""
-	for {
-		page, err := h.store.Agencies(ctx, lookout.AgencyFilter{After: after, Limit: 1000})
-		if err != nil {
-			return nil, err
+	err = h.eachAgency(ctx, lookout.AgencyFilter{}, func(a *lookout.Agency) bool {
+		if a.ID == c.Agency.ID || a.Disabled {
+			return true
 		}
-		for _, a := range page {
-			if a.ID == c.Agency.ID || a.Disabled {
-				continue
-			}
-			own := a.Kind == lookout.KindAgency && a.ParentID == c.Agency.ID && c.Has(lookout.GrantAgenciesManage)
-			if a.Kind == lookout.KindNCB || a.Kind == lookout.KindSecretariat || own {
-				out = append(out, a)
-			}
+		own := a.Kind == lookout.KindAgency && a.ParentID == c.Agency.ID && c.Has(lookout.GrantAgenciesManage)
+		if a.Kind == lookout.KindNCB || a.Kind == lookout.KindSecretariat || own {
+			out = append(out, a)
 		}
-		if len(page) < 1000 {
-			break
-		}
-		after = page[len(page)-1].ID
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	rank := func(a *lookout.Agency) int {
 		switch a.Kind {

@@ -404,26 +404,41 @@ func (h *Hub) expandRecipients(ctx context.Context, c *lookout.Caller, to []stri
 		return to, nil
 	}
 	out := slices.Delete(slices.Clone(to), i, i+1)
-	after := ""
-	for {
-		page, err := h.store.Agencies(ctx, lookout.AgencyFilter{After: after, Limit: 1000})
-		if err != nil {
-			return nil, err
+	err := h.eachAgency(ctx, lookout.AgencyFilter{}, func(a *lookout.Agency) bool {
+		if a.Kind == lookout.KindNCB && a.Country != c.Country() && !a.Disabled && !slices.Contains(out, a.ID) {
+			out = append(out, a.ID)
 		}
-		for _, a := range page {
-			if a.Kind == lookout.KindNCB && a.Country != c.Country() && !a.Disabled && !slices.Contains(out, a.ID) {
-				out = append(out, a.ID)
-			}
-		}
-		if len(page) < 1000 {
-			break
-		}
-		after = page[len(page)-1].ID
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, lookout.FieldErrorf(fmt.Sprintf("to[%d]", i), "%s: the network has no other NCB", lookout.AllNCBs)
 	}
 	return out, nil
+}
+
+// eachAgency calls fn for every agency f selects, in ID order, a page of
+// the store at a time, until fn returns false.
+func (h *Hub) eachAgency(ctx context.Context, f lookout.AgencyFilter, fn func(*lookout.Agency) bool) error {
+	const page = 1000
+	f.Limit = page
+	for {
+		list, err := h.store.Agencies(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, a := range list {
+			if !fn(a) {
+				return nil
+			}
+		}
+		if len(list) < page {
+			return nil
+		}
+		f.After = list[len(list)-1].ID
+	}
 }
 
 func canRead(c *lookout.Caller, m *lookout.SealedMessage) bool {
