@@ -227,6 +227,11 @@ func (s *Server) authenticate(r *http.Request) (context.Context, error) {
 	return lookout.NewContext(r.Context(), c), nil
 }
 
+// Status returns the HTTP status of an error: its code's in statusOf,
+// 500 for anything that is not an application error. The console answers
+// with the same statuses as the API.
+func Status(err error) int { return statusOf[lookout.ErrorCode(err)] }
+
 // statusOf maps error codes to HTTP statuses: the one table of them.
 var statusOf = map[string]int{
 	lookout.EINVALID:         http.StatusBadRequest,

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/lookout-network/lookout"
+	api "github.com/lookout-network/lookout/http"
 )
 
 // catalog holds the console's strings of one language, by key. Every
@@ -252,26 +253,8 @@ func (c *Console) write(w http.ResponseWriter, r *http.Request, status int, name
 	w.Write(buf.Bytes())
 }
 
-// statusOf maps error codes to HTTP statuses, as the API does.
-func statusOf(err error) int {
-	switch lookout.ErrorCode(err) {
-	case lookout.EINVALID:
-		return http.StatusBadRequest
-	case lookout.EUNAUTHENTICATED:
-		return http.StatusUnauthorized
-	case lookout.EFORBIDDEN:
-		return http.StatusForbidden
-	case lookout.ENOTFOUND:
-		return http.StatusNotFound
-	case lookout.ECONFLICT:
-		return http.StatusConflict
-	case lookout.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case lookout.ERATELIMITED:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
+// statusOf is the API's status of an error.
+func statusOf(err error) int { return api.Status(err) }
 
 // fail renders the error page for err.
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
