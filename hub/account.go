@@ -458,8 +458,7 @@ func (h *Hub) SignIn(ctx context.Context, r lookout.SignInRequest) (string, *loo
 		reason = "agency disabled"
 	}
 	if reason != "" {
-		if a.FailedSignIns++; a.FailedSignIns >= lookout.MaxFailedSignIns {
-			a.FailedSignIns, a.LockedUntil = 0, now.Add(lookout.SignInLockout)
+		if countFailure(a, now) {
 			reason += fmt.Sprintf("; locked for %s after %d failures", lookout.SignInLockout, lookout.MaxFailedSignIns)
 		}
 		return fail(reason)
@@ -472,6 +471,16 @@ func (h *Hub) SignIn(ctx context.Context, r lookout.SignInRequest) (string, *loo
 		return "", nil, err
 	}
 	return token, s, nil
+}
+
+// countFailure counts a failed proof of a's credentials and locks a for
+// SignInLockout at the MaxFailedSignIns-th; it reports whether it locked.
+func countFailure(a *lookout.Account, now time.Time) bool {
+	if a.FailedSignIns++; a.FailedSignIns < lookout.MaxFailedSignIns {
+		return false
+	}
+	a.FailedSignIns, a.LockedUntil = 0, now.Add(lookout.SignInLockout)
+	return true
 }
 
 func (h *Hub) totpSecret(a *lookout.Account) (string, error) {
@@ -609,9 +618,7 @@ func (h *Hub) ChangePassword(ctx context.Context, current, next, code string) er
 		field = "code"
 	}
 	if field != "" {
-		if a.FailedSignIns++; a.FailedSignIns >= lookout.MaxFailedSignIns {
-			a.FailedSignIns, a.LockedUntil = 0, now.Add(lookout.SignInLockout)
-		}
+		countFailure(a, now)
 		audit.Outcome, audit.Detail = "failed", "wrong "+strings.ReplaceAll(field, "_", " ")
 		if err := h.store.UpdateAccount(ctx, a, false, nil, audit); err != nil {
 			return err
