@@ -142,21 +142,27 @@ func (db *DB) AuditEntries(ctx context.Context, f lookout.AuditFilter) ([]*looko
 	// Entries are appended in time order (to within a group commit), so a
 	// time bound becomes a sequence bound found by bisection, with a
 	// minute's margin; the time test itself stays exact.
-	if !f.From.IsZero() {
-		lo, err := db.auditSeqAt(ctx, f.From.Add(-time.Minute))
-		if err != nil {
+	if !f.From.IsZero() || !f.To.IsZero() {
+		var last int64
+		if err := db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM audit`).Scan(&last); err != nil {
 			return nil, err
 		}
-		q += ` AND seq >= ?`
-		args = append(args, lo)
-	}
-	if !f.To.IsZero() {
-		hi, err := db.auditSeqAt(ctx, f.To.Add(time.Minute))
-		if err != nil {
-			return nil, err
+		if !f.From.IsZero() {
+			lo, err := db.auditSeqAt(ctx, f.From.Add(-time.Minute), last)
+			if err != nil {
+				return nil, err
+			}
+			q += ` AND seq >= ?`
+			args = append(args, lo)
 		}
-		q += ` AND seq <= ?`
-		args = append(args, hi)
+		if !f.To.IsZero() {
+			hi, err := db.auditSeqAt(ctx, f.To.Add(time.Minute), last)
+			if err != nil {
+				return nil, err
+			}
+			q += ` AND seq <= ?`
+			args = append(args, hi)
+		}
 	}
 	if !f.From.IsZero() {
 		q += ` AND time >= ?`
@@ -176,12 +182,8 @@ func (db *DB) AuditEntries(ctx context.Context, f lookout.AuditFilter) ([]*looko
 }
 
 // auditSeqAt returns the sequence number of the first entry at or after t
-// (one past the last entry when none is), bisecting on the primary key.
-func (db *DB) auditSeqAt(ctx context.Context, t time.Time) (int64, error) {
-	var last int64
-	if err := db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM audit`).Scan(&last); err != nil {
-		return 0, err
-	}
+// (last+1 when none is), bisecting on the primary key up to entry last.
+func (db *DB) auditSeqAt(ctx context.Context, t time.Time, last int64) (int64, error) {
 	want := t.UTC().Format(timeFormat)
 	lo, hi := int64(1), last+1
 	for lo < hi {
