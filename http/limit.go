@@ -2,9 +2,9 @@ package http
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -72,9 +72,15 @@ func (l *limiter) allow(agency string, n int) (time.Duration, bool) {
 func (s *Server) Allow(agency string) (time.Duration, bool) { return s.limits.allow(agency, 1) }
 
 func rateLimited(w http.ResponseWriter, wait time.Duration) error {
-	secs := int(math.Ceil(wait.Seconds()))
-	w.Header().Set("Retry-After", fmt.Sprint(max(secs, 1)))
-	return lookout.Errorf(lookout.ERATELIMITED, "too many requests from this agency: retry in %d s", max(secs, 1))
+	return lookout.Errorf(lookout.ERATELIMITED, "too many requests from this agency: retry in %d s", RetryAfter(w, wait))
+}
+
+// RetryAfter tells the client, in a Retry-After header, to wait at least
+// wait (whole seconds, at least one) and returns the seconds.
+func RetryAfter(w http.ResponseWriter, wait time.Duration) int {
+	secs := max(int(math.Ceil(wait.Seconds())), 1)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	return secs
 }
 
 // expensive runs fn once a search slot is free.

@@ -13,14 +13,13 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
-	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/lookout-network/lookout"
+	api "github.com/lookout-network/lookout/http"
 	"github.com/lookout-network/lookout/hub"
 	"golang.org/x/time/rate"
 )
@@ -178,8 +177,7 @@ func (c *Console) upload(pattern string, grant lookout.Grant, limit int64, fn ha
 		}
 		if c.opts.Allow != nil {
 			if wait, ok := c.opts.Allow(lookout.CallerFrom(r.Context()).Agency.ID); !ok {
-				secs := max(int(math.Ceil(wait.Seconds())), 1)
-				w.Header().Set("Retry-After", strconv.Itoa(secs))
+				secs := api.RetryAfter(w, wait)
 				c.fail(w, r, lookout.Errorf(lookout.ERATELIMITED, "%s", c.text.T("error.rate_limited", secs)))
 				return
 			}
