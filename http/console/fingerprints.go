@@ -155,7 +155,7 @@ func (c *Console) fingerprintSearchData(r *http.Request) (*fingerprintSearchData
 	for _, h := range s.Candidates {
 		data.Candidates = append(data.Candidates, fingerprintCandidate{Key: candidateKey(h.Fingerprint.ID, h.Position), Rank: h.Rank, Position: h.Position,
 			RecordID: h.Fingerprint.ID, Score: fmt.Sprintf("%.1f", h.Score), Strength: scoreStrength(h.Score), Fingerprint: h.Fingerprint, Decision: h.Decision,
-			Decidable: h.Fingerprint != nil && (h.Decision == nil || !h.Decision.Final())})
+			Decidable: h.Decision == nil || !h.Decision.Final()})
 	}
 	return data, nil
 }
